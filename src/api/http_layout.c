@@ -1,0 +1,603 @@
+/*
+ * Compile-time layout checks for include/http.h.  SPDX-License-Identifier: MIT
+ *
+ * Purely declarative: nothing here generates code or data.  It is compiled
+ * into every build (i686 and x86_64 MinGW, and natively on the Linux host
+ * through src/platform/host-include), and each PIN_* line fails the build if
+ * a size or offset drifts from the Windows ABI.  The first number is the
+ * 32-bit (x86) value, the second the 64-bit (x64) value; the host is LP64 and
+ * must match x64 exactly.
+ *
+ * Where the numbers come from:
+ *  - section 5 structures: docs/spec digest (shared/spec/http-server-api.md,
+ *    section 5), itself computed from the SDK field lists and checked by hand;
+ *  - request/response and service-configuration structures: sizeof/offsetof
+ *    measured with mingw-w64's own http.h (i686 and x86_64 gcc 12), which
+ *    agree with this header's definitions field for field;
+ *  - HTTP_LOG_FIELDS_DATA and HTTP_REQUEST_AUTH_INFO: the SDK field lists
+ *    (Win32 metadata, windows-sys, an SDK-style header) all carry
+ *    ServiceNameLength / PackageNameLength+pPackageName, which mingw-w64
+ *    omits; sizes are natural-alignment results for those lists.
+ */
+#include <stddef.h>
+#include <windows.h>
+#include <http.h>
+
+#define HTTP_LAYOUT_PICK_(x86, x64) (sizeof(void *) == 4 ? (size_t)(x86) : (size_t)(x64))
+
+/* expr must equal the x86 value on 32-bit targets and the x64 value otherwise */
+#define PIN_LAYOUT(expr, x86, x64) \
+    _Static_assert((size_t)(expr) == HTTP_LAYOUT_PICK_(x86, x64), #expr)
+#define PIN_SIZE(type, x86, x64)          PIN_LAYOUT(sizeof(type), x86, x64)
+#define PIN_OFFSET(type, field, x86, x64) PIN_LAYOUT(offsetof(type, field), x86, x64)
+#define PIN_VALUE(expr, value)            _Static_assert((expr) == (value), #expr)
+
+/* Keeps the translation unit non-empty (ISO C requires a declaration). */
+typedef int http_layout_checks_translation_unit;
+
+/* ------------------------------------------------------------------------ */
+/* Basic assumptions                                                        */
+/* ------------------------------------------------------------------------ */
+
+PIN_LAYOUT(sizeof(void *), 4, 8);
+PIN_VALUE(sizeof(USHORT), 2);
+PIN_VALUE(sizeof(ULONG), 4);
+PIN_VALUE(sizeof(LONG), 4);
+PIN_VALUE(sizeof(DWORD), 4);
+PIN_VALUE(sizeof(ULONGLONG), 8);
+PIN_VALUE(sizeof(WCHAR), 2);
+PIN_VALUE(sizeof(BOOLEAN), 1);
+PIN_VALUE(sizeof(BOOL), 4);
+PIN_VALUE(sizeof(SECURITY_STATUS), 4);
+PIN_LAYOUT(sizeof(HANDLE), 4, 8);
+PIN_VALUE(sizeof(ULARGE_INTEGER), 8);
+PIN_VALUE(sizeof(GUID), 16);
+PIN_VALUE(sizeof(SOCKADDR), 16);
+PIN_VALUE(sizeof(SOCKADDR_STORAGE), 128);
+PIN_LAYOUT(sizeof(OVERLAPPED), 20, 32);
+PIN_LAYOUT(sizeof(SECURITY_ATTRIBUTES), 12, 24);
+
+/* Every enumeration is a 32-bit int, as with MSVC. */
+PIN_VALUE(sizeof(HTTP_SERVER_PROPERTY), 4);
+PIN_VALUE(sizeof(HTTP_ENABLED_STATE), 4);
+PIN_VALUE(sizeof(HTTP_QOS_SETTING_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_LOGGING_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_LOGGING_ROLLOVER_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_503_RESPONSE_VERBOSITY), 4);
+PIN_VALUE(sizeof(HTTP_AUTHENTICATION_HARDENING_LEVELS), 4);
+PIN_VALUE(sizeof(HTTP_SERVICE_BINDING_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_PROTECTION_LEVEL_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_VERB), 4);
+PIN_VALUE(sizeof(HTTP_HEADER_ID), 4);
+PIN_VALUE(sizeof(HTTP_DATA_CHUNK_TYPE), 4);
+PIN_VALUE(sizeof(HTTP_FEATURE_ID), 4);
+PIN_VALUE(sizeof(HTTP_SERVICE_CONFIG_ID), 4);
+
+/* ------------------------------------------------------------------------ */
+/* Spec section 4: enumeration values                                       */
+/* ------------------------------------------------------------------------ */
+
+PIN_VALUE(HttpServerAuthenticationProperty, 0);
+PIN_VALUE(HttpServerLoggingProperty, 1);
+PIN_VALUE(HttpServerQosProperty, 2);
+PIN_VALUE(HttpServerTimeoutsProperty, 3);
+PIN_VALUE(HttpServerQueueLengthProperty, 4);
+PIN_VALUE(HttpServerStateProperty, 5);
+PIN_VALUE(HttpServer503VerbosityProperty, 6);
+PIN_VALUE(HttpServerBindingProperty, 7);
+PIN_VALUE(HttpServerExtendedAuthenticationProperty, 8);
+PIN_VALUE(HttpServerListenEndpointProperty, 9);
+PIN_VALUE(HttpServerChannelBindProperty, 10);
+PIN_VALUE(HttpServerProtectionLevelProperty, 11);
+PIN_VALUE(HttpServerDelegationProperty, 16);
+PIN_VALUE(HttpServerFastForwardingProperty, 18);
+PIN_VALUE(HttpServerRequestInfoProperty, 19);
+
+PIN_VALUE(HttpEnabledStateActive, 0);
+PIN_VALUE(HttpEnabledStateInactive, 1);
+
+PIN_VALUE(HttpQosSettingTypeBandwidth, 0);
+PIN_VALUE(HttpQosSettingTypeConnectionLimit, 1);
+PIN_VALUE(HttpQosSettingTypeFlowRate, 2);
+
+PIN_VALUE(HttpLoggingTypeW3C, 0);
+PIN_VALUE(HttpLoggingTypeIIS, 1);
+PIN_VALUE(HttpLoggingTypeNCSA, 2);
+PIN_VALUE(HttpLoggingTypeRaw, 3);
+
+PIN_VALUE(HttpLoggingRolloverSize, 0);
+PIN_VALUE(HttpLoggingRolloverDaily, 1);
+PIN_VALUE(HttpLoggingRolloverWeekly, 2);
+PIN_VALUE(HttpLoggingRolloverMonthly, 3);
+PIN_VALUE(HttpLoggingRolloverHourly, 4);
+
+PIN_VALUE(Http503ResponseVerbosityBasic, 0);
+PIN_VALUE(Http503ResponseVerbosityLimited, 1);
+PIN_VALUE(Http503ResponseVerbosityFull, 2);
+
+PIN_VALUE(HttpAuthenticationHardeningLegacy, 0);
+PIN_VALUE(HttpAuthenticationHardeningMedium, 1);
+PIN_VALUE(HttpAuthenticationHardeningStrict, 2);
+
+PIN_VALUE(HttpServiceBindingTypeNone, 0);
+PIN_VALUE(HttpServiceBindingTypeW, 1);
+PIN_VALUE(HttpServiceBindingTypeA, 2);
+
+PIN_VALUE(HttpProtectionLevelUnrestricted, 0);
+PIN_VALUE(HttpProtectionLevelEdgeRestricted, 1);
+PIN_VALUE(HttpProtectionLevelRestricted, 2);
+
+/* A few request-path values that real servers index arrays with. */
+PIN_VALUE(HttpHeaderRequestMaximum, 41);
+PIN_VALUE(HttpHeaderResponseMaximum, 30);
+PIN_VALUE(HttpHeaderMaximum, 41);
+PIN_VALUE(HttpHeaderContentType, 12);
+PIN_VALUE(HttpHeaderUserAgent, 40);
+PIN_VALUE(HttpHeaderWwwAuthenticate, 29);
+PIN_VALUE(HttpVerbGET, 4);
+PIN_VALUE(HttpVerbMaximum, 20);
+PIN_VALUE(HttpDataChunkFromMemory, 0);
+PIN_VALUE(HttpDataChunkFromFileHandle, 1);
+PIN_VALUE(HttpDataChunkFromFragmentCache, 2);
+PIN_VALUE(HttpDataChunkFromFragmentCacheEx, 3);
+PIN_VALUE(HttpServiceConfigIPListenList, 0);
+PIN_VALUE(HttpServiceConfigSSLCertInfo, 1);
+PIN_VALUE(HttpServiceConfigUrlAclInfo, 2);
+PIN_VALUE(HttpServiceConfigTimeout, 3);
+PIN_VALUE(HttpServiceConfigCache, 4);
+PIN_VALUE(HttpFeatureUnknown, 0);
+PIN_VALUE(HttpFeatureDelegateEx, 3);
+
+/* ------------------------------------------------------------------------ */
+/* Spec section 6: constants                                                */
+/* ------------------------------------------------------------------------ */
+
+PIN_VALUE(HTTP_INITIALIZE_SERVER, 0x1);
+PIN_VALUE(HTTP_INITIALIZE_CONFIG, 0x2);
+PIN_VALUE(HTTP_DEMAND_CBT, 0x4);
+PIN_VALUE(HTTP_NULL_ID, 0);
+PIN_VALUE(sizeof(HTTP_NULL_ID), 8);
+PIN_VALUE(HTTP_LIMIT_INFINITE, 0xFFFFFFFFu);
+PIN_VALUE(sizeof(HTTP_LIMIT_INFINITE), 4);
+PIN_VALUE(HTTP_MIN_ALLOWED_BANDWIDTH_THROTTLING_RATE, 1024);
+PIN_VALUE(HTTP_MIN_ALLOWED_LOG_FILE_ROLLOVER_SIZE, 1048576);
+PIN_VALUE(HTTP_MIN_SERVER_QUEUE_LENGTH, 1);
+PIN_VALUE(HTTP_MAX_SERVER_QUEUE_LENGTH, 0x7FFFFFFF);
+PIN_VALUE(HTTP_LOGGING_FLAG_LOCAL_TIME_ROLLOVER, 0x1);
+PIN_VALUE(HTTP_LOGGING_FLAG_USE_UTF8_CONVERSION, 0x2);
+PIN_VALUE(HTTP_LOGGING_FLAG_LOG_ERRORS_ONLY, 0x4);
+PIN_VALUE(HTTP_LOGGING_FLAG_LOG_SUCCESS_ONLY, 0x8);
+PIN_VALUE(HTTP_AUTH_ENABLE_BASIC, 0x01);
+PIN_VALUE(HTTP_AUTH_ENABLE_DIGEST, 0x02);
+PIN_VALUE(HTTP_AUTH_ENABLE_NTLM, 0x04);
+PIN_VALUE(HTTP_AUTH_ENABLE_NEGOTIATE, 0x08);
+PIN_VALUE(HTTP_AUTH_ENABLE_KERBEROS, 0x10);
+PIN_VALUE(HTTP_AUTH_ENABLE_ALL, 0x1F);
+PIN_VALUE(HTTP_AUTH_EX_FLAG_ENABLE_KERBEROS_CREDENTIAL_CACHING, 0x01);
+PIN_VALUE(HTTP_AUTH_EX_FLAG_CAPTURE_CREDENTIAL, 0x02);
+PIN_VALUE(HTTP_CHANNEL_BIND_PROXY, 0x01);
+PIN_VALUE(HTTP_CHANNEL_BIND_NO_SERVICE_NAME_CHECK, 0x02);
+PIN_VALUE(HTTP_CHANNEL_BIND_DOTLESS_SERVICE, 0x04);
+PIN_VALUE(HTTP_CHANNEL_BIND_SECURE_CHANNEL_TOKEN, 0x08);
+PIN_VALUE(HTTP_CHANNEL_BIND_CLIENT_SERVICE, 0x10);
+PIN_VALUE(HTTP_CHANNEL_BIND_PROXY_COHOSTING, 0x20);
+PIN_VALUE(HTTP_URL_FLAG_REMOVE_ALL, 0x1);
+PIN_VALUE(HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING, 0x1);
+PIN_VALUE(HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER, 0x2);
+PIN_VALUE(HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION, 0x8);
+PIN_VALUE(MAX_PATH, 260);
+/* MAXUSHORT/MAXULONG live in <ntdef.h> (mingw-w64), not in <windows.h>;
+ * Wine's headers lack them.  Pinned only where they are visible. */
+#ifdef MAXUSHORT
+PIN_VALUE(MAXUSHORT, 0xFFFF);
+#endif
+#ifdef MAXULONG
+PIN_VALUE(MAXULONG, 0xFFFFFFFFu);
+#endif
+
+/* The 32 log field bits: all distinct, together they fill a ULONG. */
+PIN_VALUE(HTTP_LOG_FIELD_DATE | HTTP_LOG_FIELD_TIME | HTTP_LOG_FIELD_CLIENT_IP |
+          HTTP_LOG_FIELD_USER_NAME | HTTP_LOG_FIELD_SITE_NAME |
+          HTTP_LOG_FIELD_COMPUTER_NAME | HTTP_LOG_FIELD_SERVER_IP |
+          HTTP_LOG_FIELD_METHOD | HTTP_LOG_FIELD_URI_STEM |
+          HTTP_LOG_FIELD_URI_QUERY | HTTP_LOG_FIELD_STATUS |
+          HTTP_LOG_FIELD_WIN32_STATUS | HTTP_LOG_FIELD_BYTES_SENT |
+          HTTP_LOG_FIELD_BYTES_RECV | HTTP_LOG_FIELD_TIME_TAKEN |
+          HTTP_LOG_FIELD_SERVER_PORT | HTTP_LOG_FIELD_USER_AGENT |
+          HTTP_LOG_FIELD_COOKIE | HTTP_LOG_FIELD_REFERER |
+          HTTP_LOG_FIELD_VERSION | HTTP_LOG_FIELD_HOST |
+          HTTP_LOG_FIELD_SUB_STATUS | HTTP_LOG_FIELD_CLIENT_PORT |
+          HTTP_LOG_FIELD_URI | HTTP_LOG_FIELD_SITE_ID | HTTP_LOG_FIELD_REASON |
+          HTTP_LOG_FIELD_QUEUE_NAME | HTTP_LOG_FIELD_STREAM_ID |
+          HTTP_LOG_FIELD_STREAM_ID_EX | HTTP_LOG_FIELD_TRANSPORT_TYPE |
+          HTTP_LOG_FIELD_CORRELATION_ID | HTTP_LOG_FIELD_FAULT_CODE,
+          0xFFFFFFFFu);
+PIN_VALUE(HTTP_LOG_FIELD_SUB_STATUS, 0x00200000);
+PIN_VALUE(HTTP_LOG_FIELD_CLIENT_PORT, 0x00400000);
+PIN_VALUE(HTTP_LOG_FIELD_QUEUE_NAME, 0x04000000);
+PIN_VALUE(HTTP_LOG_FIELD_STREAM_ID, 0x08000000);
+PIN_VALUE(HTTP_LOG_FIELD_FAULT_CODE, 0x80000000u);
+
+/* ------------------------------------------------------------------------ */
+/* Spec section 5 structures, plus the version and id types                 */
+/* (HTTP_PROPERTY_FLAGS.Present is a bit-field: only its size is pinned)    */
+/* ------------------------------------------------------------------------ */
+
+PIN_SIZE(HTTPAPI_VERSION, 4, 4);
+PIN_OFFSET(HTTPAPI_VERSION, HttpApiMajorVersion, 0, 0);
+PIN_OFFSET(HTTPAPI_VERSION, HttpApiMinorVersion, 2, 2);
+
+PIN_SIZE(HTTP_PROPERTY_FLAGS, 4, 4);
+
+PIN_SIZE(HTTP_STATE_INFO, 8, 8);
+PIN_OFFSET(HTTP_STATE_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_STATE_INFO, State, 4, 4);
+
+PIN_SIZE(HTTP_TIMEOUT_LIMIT_INFO, 20, 20);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, EntityBody, 4, 4);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, DrainEntityBody, 6, 6);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, RequestQueue, 8, 8);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, IdleConnection, 10, 10);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, HeaderWait, 12, 12);
+PIN_OFFSET(HTTP_TIMEOUT_LIMIT_INFO, MinSendRate, 16, 16);
+
+PIN_SIZE(HTTP_QOS_SETTING_INFO, 8, 16);
+PIN_OFFSET(HTTP_QOS_SETTING_INFO, QosType, 0, 0);
+PIN_OFFSET(HTTP_QOS_SETTING_INFO, QosSetting, 4, 8);
+
+PIN_SIZE(HTTP_BANDWIDTH_LIMIT_INFO, 8, 8);
+PIN_OFFSET(HTTP_BANDWIDTH_LIMIT_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_BANDWIDTH_LIMIT_INFO, MaxBandwidth, 4, 4);
+
+PIN_SIZE(HTTP_CONNECTION_LIMIT_INFO, 8, 8);
+PIN_OFFSET(HTTP_CONNECTION_LIMIT_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_CONNECTION_LIMIT_INFO, MaxConnections, 4, 4);
+
+PIN_SIZE(HTTP_FLOWRATE_INFO, 16, 16);
+PIN_OFFSET(HTTP_FLOWRATE_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_FLOWRATE_INFO, MaxBandwidth, 4, 4);
+PIN_OFFSET(HTTP_FLOWRATE_INFO, MaxPeakBandwidth, 8, 8);
+PIN_OFFSET(HTTP_FLOWRATE_INFO, BurstSize, 12, 12);
+
+PIN_SIZE(HTTP_LOGGING_INFO, 48, 72);
+PIN_OFFSET(HTTP_LOGGING_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_LOGGING_INFO, LoggingFlags, 4, 4);
+PIN_OFFSET(HTTP_LOGGING_INFO, SoftwareName, 8, 8);
+PIN_OFFSET(HTTP_LOGGING_INFO, SoftwareNameLength, 12, 16);
+PIN_OFFSET(HTTP_LOGGING_INFO, DirectoryNameLength, 14, 18);
+PIN_OFFSET(HTTP_LOGGING_INFO, DirectoryName, 16, 24);
+PIN_OFFSET(HTTP_LOGGING_INFO, Format, 20, 32);
+PIN_OFFSET(HTTP_LOGGING_INFO, Fields, 24, 36);
+PIN_OFFSET(HTTP_LOGGING_INFO, pExtFields, 28, 40);
+PIN_OFFSET(HTTP_LOGGING_INFO, NumOfExtFields, 32, 48);
+PIN_OFFSET(HTTP_LOGGING_INFO, MaxRecordSize, 34, 50);
+PIN_OFFSET(HTTP_LOGGING_INFO, RolloverType, 36, 52);
+PIN_OFFSET(HTTP_LOGGING_INFO, RolloverSize, 40, 56);
+PIN_OFFSET(HTTP_LOGGING_INFO, pSecurityDescriptor, 44, 64);
+
+PIN_SIZE(HTTP_SERVER_AUTHENTICATION_DIGEST_PARAMS, 16, 32);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_DIGEST_PARAMS, DomainNameLength, 0, 0);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_DIGEST_PARAMS, DomainName, 4, 8);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_DIGEST_PARAMS, RealmLength, 8, 16);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_DIGEST_PARAMS, Realm, 12, 24);
+
+PIN_SIZE(HTTP_SERVER_AUTHENTICATION_BASIC_PARAMS, 8, 16);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_BASIC_PARAMS, RealmLength, 0, 0);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_BASIC_PARAMS, Realm, 4, 8);
+
+PIN_SIZE(HTTP_SERVER_AUTHENTICATION_INFO, 36, 64);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, AuthSchemes, 4, 4);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, ReceiveMutualAuth, 8, 8);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, ReceiveContextHandle, 9, 9);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, DisableNTLMCredentialCaching, 10, 10);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, ExFlags, 11, 11);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, DigestParams, 12, 16);
+PIN_OFFSET(HTTP_SERVER_AUTHENTICATION_INFO, BasicParams, 28, 48);
+
+PIN_SIZE(HTTP_SERVICE_BINDING_BASE, 4, 4);
+PIN_OFFSET(HTTP_SERVICE_BINDING_BASE, Type, 0, 0);
+
+PIN_SIZE(HTTP_SERVICE_BINDING_A, 12, 24);
+PIN_OFFSET(HTTP_SERVICE_BINDING_A, Base, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_BINDING_A, Buffer, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_BINDING_A, BufferSize, 8, 16);
+
+PIN_SIZE(HTTP_SERVICE_BINDING_W, 12, 24);
+PIN_OFFSET(HTTP_SERVICE_BINDING_W, Base, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_BINDING_W, Buffer, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_BINDING_W, BufferSize, 8, 16);
+
+PIN_SIZE(HTTP_CHANNEL_BIND_INFO, 16, 24);
+PIN_OFFSET(HTTP_CHANNEL_BIND_INFO, Hardening, 0, 0);
+PIN_OFFSET(HTTP_CHANNEL_BIND_INFO, Flags, 4, 4);
+PIN_OFFSET(HTTP_CHANNEL_BIND_INFO, ServiceNames, 8, 8);
+PIN_OFFSET(HTTP_CHANNEL_BIND_INFO, NumberOfServiceNames, 12, 16);
+
+PIN_SIZE(HTTP_BINDING_INFO, 8, 16);
+PIN_OFFSET(HTTP_BINDING_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_BINDING_INFO, RequestQueueHandle, 4, 8);
+
+PIN_SIZE(HTTP_LISTEN_ENDPOINT_INFO, 8, 8);
+PIN_OFFSET(HTTP_LISTEN_ENDPOINT_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_LISTEN_ENDPOINT_INFO, EnableSharing, 4, 4);
+
+PIN_SIZE(HTTP_PROTECTION_LEVEL_INFO, 8, 8);
+PIN_OFFSET(HTTP_PROTECTION_LEVEL_INFO, Flags, 0, 0);
+PIN_OFFSET(HTTP_PROTECTION_LEVEL_INFO, Level, 4, 4);
+
+PIN_SIZE(HTTP_REQUEST_CHANNEL_BIND_STATUS, 16, 24);
+PIN_OFFSET(HTTP_REQUEST_CHANNEL_BIND_STATUS, ServiceName, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_CHANNEL_BIND_STATUS, ChannelToken, 4, 8);
+PIN_OFFSET(HTTP_REQUEST_CHANNEL_BIND_STATUS, ChannelTokenSize, 8, 16);
+PIN_OFFSET(HTTP_REQUEST_CHANNEL_BIND_STATUS, Flags, 12, 20);
+
+PIN_SIZE(HTTP_OPAQUE_ID, 8, 8);
+
+PIN_SIZE(HTTP_SERVER_SESSION_ID, 8, 8);
+
+PIN_SIZE(HTTP_URL_GROUP_ID, 8, 8);
+
+PIN_SIZE(HTTP_URL_CONTEXT, 8, 8);
+
+/* ------------------------------------------------------------------------ */
+/* Request/response path (cross-checked against mingw-w64's http.h)        */
+/* ------------------------------------------------------------------------ */
+
+PIN_SIZE(HTTP_VERSION, 4, 4);
+PIN_OFFSET(HTTP_VERSION, MajorVersion, 0, 0);
+PIN_OFFSET(HTTP_VERSION, MinorVersion, 2, 2);
+
+PIN_SIZE(HTTP_BYTE_RANGE, 16, 16);
+PIN_OFFSET(HTTP_BYTE_RANGE, StartingOffset, 0, 0);
+PIN_OFFSET(HTTP_BYTE_RANGE, Length, 8, 8);
+
+PIN_SIZE(HTTP_KNOWN_HEADER, 8, 16);
+PIN_OFFSET(HTTP_KNOWN_HEADER, RawValueLength, 0, 0);
+PIN_OFFSET(HTTP_KNOWN_HEADER, pRawValue, 4, 8);
+
+PIN_SIZE(HTTP_UNKNOWN_HEADER, 12, 24);
+PIN_OFFSET(HTTP_UNKNOWN_HEADER, NameLength, 0, 0);
+PIN_OFFSET(HTTP_UNKNOWN_HEADER, RawValueLength, 2, 2);
+PIN_OFFSET(HTTP_UNKNOWN_HEADER, pName, 4, 8);
+PIN_OFFSET(HTTP_UNKNOWN_HEADER, pRawValue, 8, 16);
+
+PIN_SIZE(HTTP_DATA_CHUNK, 32, 32);
+PIN_OFFSET(HTTP_DATA_CHUNK, DataChunkType, 0, 0);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromMemory.pBuffer, 8, 8);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromMemory.BufferLength, 12, 16);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFileHandle.ByteRange, 8, 8);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFileHandle.FileHandle, 24, 24);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFragmentCache.FragmentNameLength, 8, 8);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFragmentCache.pFragmentName, 12, 16);
+
+PIN_SIZE(HTTP_REQUEST_HEADERS, 344, 688);
+PIN_OFFSET(HTTP_REQUEST_HEADERS, UnknownHeaderCount, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_HEADERS, pUnknownHeaders, 4, 8);
+PIN_OFFSET(HTTP_REQUEST_HEADERS, TrailerCount, 8, 16);
+PIN_OFFSET(HTTP_REQUEST_HEADERS, pTrailers, 12, 24);
+PIN_OFFSET(HTTP_REQUEST_HEADERS, KnownHeaders, 16, 32);
+
+PIN_SIZE(HTTP_RESPONSE_HEADERS, 256, 512);
+PIN_OFFSET(HTTP_RESPONSE_HEADERS, UnknownHeaderCount, 0, 0);
+PIN_OFFSET(HTTP_RESPONSE_HEADERS, pUnknownHeaders, 4, 8);
+PIN_OFFSET(HTTP_RESPONSE_HEADERS, TrailerCount, 8, 16);
+PIN_OFFSET(HTTP_RESPONSE_HEADERS, pTrailers, 12, 24);
+PIN_OFFSET(HTTP_RESPONSE_HEADERS, KnownHeaders, 16, 32);
+
+PIN_SIZE(HTTP_TRANSPORT_ADDRESS, 8, 16);
+PIN_OFFSET(HTTP_TRANSPORT_ADDRESS, pRemoteAddress, 0, 0);
+PIN_OFFSET(HTTP_TRANSPORT_ADDRESS, pLocalAddress, 4, 8);
+
+PIN_SIZE(HTTP_COOKED_URL, 24, 40);
+PIN_OFFSET(HTTP_COOKED_URL, FullUrlLength, 0, 0);
+PIN_OFFSET(HTTP_COOKED_URL, HostLength, 2, 2);
+PIN_OFFSET(HTTP_COOKED_URL, AbsPathLength, 4, 4);
+PIN_OFFSET(HTTP_COOKED_URL, QueryStringLength, 6, 6);
+PIN_OFFSET(HTTP_COOKED_URL, pFullUrl, 8, 8);
+PIN_OFFSET(HTTP_COOKED_URL, pHost, 12, 16);
+PIN_OFFSET(HTTP_COOKED_URL, pAbsPath, 16, 24);
+PIN_OFFSET(HTTP_COOKED_URL, pQueryString, 20, 32);
+
+PIN_SIZE(HTTP_SSL_CLIENT_CERT_INFO, 20, 32);
+PIN_OFFSET(HTTP_SSL_CLIENT_CERT_INFO, CertFlags, 0, 0);
+PIN_OFFSET(HTTP_SSL_CLIENT_CERT_INFO, CertEncodedSize, 4, 4);
+PIN_OFFSET(HTTP_SSL_CLIENT_CERT_INFO, pCertEncoded, 8, 8);
+PIN_OFFSET(HTTP_SSL_CLIENT_CERT_INFO, Token, 12, 16);
+PIN_OFFSET(HTTP_SSL_CLIENT_CERT_INFO, CertDeniedByMapper, 16, 24);
+
+PIN_SIZE(HTTP_SSL_INFO, 28, 48);
+PIN_OFFSET(HTTP_SSL_INFO, ServerCertKeySize, 0, 0);
+PIN_OFFSET(HTTP_SSL_INFO, ConnectionKeySize, 2, 2);
+PIN_OFFSET(HTTP_SSL_INFO, ServerCertIssuerSize, 4, 4);
+PIN_OFFSET(HTTP_SSL_INFO, ServerCertSubjectSize, 8, 8);
+PIN_OFFSET(HTTP_SSL_INFO, pServerCertIssuer, 12, 16);
+PIN_OFFSET(HTTP_SSL_INFO, pServerCertSubject, 16, 24);
+PIN_OFFSET(HTTP_SSL_INFO, pClientCertInfo, 20, 32);
+PIN_OFFSET(HTTP_SSL_INFO, SslClientCertNegotiated, 24, 40);
+
+PIN_SIZE(HTTP_REQUEST_V1, 464, 848);
+PIN_OFFSET(HTTP_REQUEST_V1, Flags, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_V1, ConnectionId, 8, 8);
+PIN_OFFSET(HTTP_REQUEST_V1, RequestId, 16, 16);
+PIN_OFFSET(HTTP_REQUEST_V1, UrlContext, 24, 24);
+PIN_OFFSET(HTTP_REQUEST_V1, Version, 32, 32);
+PIN_OFFSET(HTTP_REQUEST_V1, Verb, 36, 36);
+PIN_OFFSET(HTTP_REQUEST_V1, UnknownVerbLength, 40, 40);
+PIN_OFFSET(HTTP_REQUEST_V1, RawUrlLength, 42, 42);
+PIN_OFFSET(HTTP_REQUEST_V1, pUnknownVerb, 44, 48);
+PIN_OFFSET(HTTP_REQUEST_V1, pRawUrl, 48, 56);
+PIN_OFFSET(HTTP_REQUEST_V1, CookedUrl, 52, 64);
+PIN_OFFSET(HTTP_REQUEST_V1, Address, 76, 104);
+PIN_OFFSET(HTTP_REQUEST_V1, Headers, 84, 120);
+PIN_OFFSET(HTTP_REQUEST_V1, BytesReceived, 432, 808);
+PIN_OFFSET(HTTP_REQUEST_V1, EntityChunkCount, 440, 816);
+PIN_OFFSET(HTTP_REQUEST_V1, pEntityChunks, 444, 824);
+PIN_OFFSET(HTTP_REQUEST_V1, RawConnectionId, 448, 832);
+PIN_OFFSET(HTTP_REQUEST_V1, pSslInfo, 456, 840);
+
+PIN_SIZE(HTTP_REQUEST_INFO, 12, 16);
+PIN_OFFSET(HTTP_REQUEST_INFO, InfoType, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_INFO, InfoLength, 4, 4);
+PIN_OFFSET(HTTP_REQUEST_INFO, pInfo, 8, 8);
+
+PIN_SIZE(HTTP_REQUEST_V2, 472, 864);
+PIN_OFFSET(HTTP_REQUEST_V2, Flags, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_V2, ConnectionId, 8, 8);
+PIN_OFFSET(HTTP_REQUEST_V2, RequestId, 16, 16);
+PIN_OFFSET(HTTP_REQUEST_V2, UrlContext, 24, 24);
+PIN_OFFSET(HTTP_REQUEST_V2, Version, 32, 32);
+PIN_OFFSET(HTTP_REQUEST_V2, Verb, 36, 36);
+PIN_OFFSET(HTTP_REQUEST_V2, CookedUrl, 52, 64);
+PIN_OFFSET(HTTP_REQUEST_V2, Headers, 84, 120);
+PIN_OFFSET(HTTP_REQUEST_V2, BytesReceived, 432, 808);
+PIN_OFFSET(HTTP_REQUEST_V2, pEntityChunks, 444, 824);
+PIN_OFFSET(HTTP_REQUEST_V2, RawConnectionId, 448, 832);
+PIN_OFFSET(HTTP_REQUEST_V2, pSslInfo, 456, 840);
+PIN_OFFSET(HTTP_REQUEST_V2, RequestInfoCount, 464, 848);
+PIN_OFFSET(HTTP_REQUEST_V2, pRequestInfo, 468, 856);
+
+PIN_SIZE(HTTP_RESPONSE_V1, 280, 552);
+PIN_OFFSET(HTTP_RESPONSE_V1, Flags, 0, 0);
+PIN_OFFSET(HTTP_RESPONSE_V1, Version, 4, 4);
+PIN_OFFSET(HTTP_RESPONSE_V1, StatusCode, 8, 8);
+PIN_OFFSET(HTTP_RESPONSE_V1, ReasonLength, 10, 10);
+PIN_OFFSET(HTTP_RESPONSE_V1, pReason, 12, 16);
+PIN_OFFSET(HTTP_RESPONSE_V1, Headers, 16, 24);
+PIN_OFFSET(HTTP_RESPONSE_V1, EntityChunkCount, 272, 536);
+PIN_OFFSET(HTTP_RESPONSE_V1, pEntityChunks, 276, 544);
+
+PIN_SIZE(HTTP_RESPONSE_INFO, 12, 16);
+PIN_OFFSET(HTTP_RESPONSE_INFO, Type, 0, 0);
+PIN_OFFSET(HTTP_RESPONSE_INFO, Length, 4, 4);
+PIN_OFFSET(HTTP_RESPONSE_INFO, pInfo, 8, 8);
+
+PIN_SIZE(HTTP_RESPONSE_V2, 288, 568);
+PIN_OFFSET(HTTP_RESPONSE_V2, Flags, 0, 0);
+PIN_OFFSET(HTTP_RESPONSE_V2, Version, 4, 4);
+PIN_OFFSET(HTTP_RESPONSE_V2, StatusCode, 8, 8);
+PIN_OFFSET(HTTP_RESPONSE_V2, ReasonLength, 10, 10);
+PIN_OFFSET(HTTP_RESPONSE_V2, pReason, 12, 16);
+PIN_OFFSET(HTTP_RESPONSE_V2, Headers, 16, 24);
+PIN_OFFSET(HTTP_RESPONSE_V2, EntityChunkCount, 272, 536);
+PIN_OFFSET(HTTP_RESPONSE_V2, pEntityChunks, 276, 544);
+PIN_OFFSET(HTTP_RESPONSE_V2, ResponseInfoCount, 280, 552);
+PIN_OFFSET(HTTP_RESPONSE_V2, pResponseInfo, 284, 560);
+
+PIN_SIZE(HTTP_MULTIPLE_KNOWN_HEADERS, 16, 24);
+PIN_OFFSET(HTTP_MULTIPLE_KNOWN_HEADERS, HeaderId, 0, 0);
+PIN_OFFSET(HTTP_MULTIPLE_KNOWN_HEADERS, Flags, 4, 4);
+PIN_OFFSET(HTTP_MULTIPLE_KNOWN_HEADERS, KnownHeaderCount, 8, 8);
+PIN_OFFSET(HTTP_MULTIPLE_KNOWN_HEADERS, KnownHeaders, 12, 16);
+
+PIN_SIZE(HTTP_CACHE_POLICY, 8, 8);
+PIN_OFFSET(HTTP_CACHE_POLICY, Policy, 0, 0);
+PIN_OFFSET(HTTP_CACHE_POLICY, SecondsToLive, 4, 4);
+
+PIN_SIZE(HTTP_LOG_DATA, 4, 4);
+PIN_OFFSET(HTTP_LOG_DATA, Type, 0, 0);
+
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFragmentCacheEx.ByteRange, 8, 8);
+PIN_OFFSET(HTTP_DATA_CHUNK, FromFragmentCacheEx.pFragmentName, 24, 24);
+
+/* The version 1 part of a version 2 structure is laid out exactly as V1. */
+PIN_LAYOUT(offsetof(HTTP_REQUEST_V2, s), 0, 0);
+PIN_LAYOUT(sizeof(((HTTP_REQUEST_V2 *)0)->s), 464, 848);
+PIN_LAYOUT(offsetof(HTTP_RESPONSE_V2, s), 0, 0);
+PIN_LAYOUT(sizeof(((HTTP_RESPONSE_V2 *)0)->s), 280, 552);
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT >= 0x0600   /* the SDK's rule */
+PIN_LAYOUT(sizeof(HTTP_REQUEST), 472, 864);
+PIN_LAYOUT(sizeof(HTTP_RESPONSE), 288, 568);
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Service configuration (cross-checked against mingw-w64's http.h)        */
+/* ------------------------------------------------------------------------ */
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_SSL_KEY, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_KEY, pIpPort, 0, 0);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_SSL_PARAM, 52, 80);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, SslHashLength, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, pSslHash, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, AppId, 8, 16);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, pSslCertStoreName, 24, 32);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, DefaultCertCheckMode, 28, 40);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, DefaultRevocationFreshnessTime, 32, 44);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, DefaultRevocationUrlRetrievalTimeout, 36, 48);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, pDefaultSslCtlIdentifier, 40, 56);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, pDefaultSslCtlStoreName, 44, 64);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_PARAM, DefaultFlags, 48, 72);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_SSL_SET, 56, 88);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_SET, KeyDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_SET, ParamDesc, 4, 8);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_SSL_QUERY, 12, 24);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_QUERY, QueryDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_QUERY, KeyDesc, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_SSL_QUERY, dwToken, 8, 16);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM, 8, 16);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM, AddrLength, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM, pAddress, 4, 8);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_IP_LISTEN_QUERY, 136, 136);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_IP_LISTEN_QUERY, AddrCount, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_IP_LISTEN_QUERY, AddrList, 8, 8);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_URLACL_KEY, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_KEY, pUrlPrefix, 0, 0);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_URLACL_PARAM, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_PARAM, pStringSecurityDescriptor, 0, 0);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_URLACL_SET, 8, 16);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_SET, KeyDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_SET, ParamDesc, 4, 8);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_URLACL_QUERY, 12, 24);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_QUERY, QueryDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_QUERY, KeyDesc, 4, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_URLACL_QUERY, dwToken, 8, 16);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_TIMEOUT_SET, 8, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_TIMEOUT_SET, KeyDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_TIMEOUT_SET, ParamDesc, 4, 4);
+
+PIN_SIZE(HTTP_SERVICE_CONFIG_CACHE_SET, 8, 8);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_CACHE_SET, KeyDesc, 0, 0);
+PIN_OFFSET(HTTP_SERVICE_CONFIG_CACHE_SET, ParamDesc, 4, 4);
+
+/* ------------------------------------------------------------------------ */
+/* Structures mingw-w64 gets wrong (it lacks the SDK's trailing fields)     */
+/* ------------------------------------------------------------------------ */
+
+PIN_SIZE(HTTP_LOG_FIELDS_DATA, 92, 144);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, Base, 0, 0);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, UserNameLength, 4, 4);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, ServiceNameLength, 12, 12);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, ReferrerLength, 26, 26);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, UserName, 28, 32);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, Referrer, 72, 120);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, ServerPort, 76, 128);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, ProtocolStatus, 78, 130);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, Win32Status, 80, 132);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, MethodNum, 84, 136);
+PIN_OFFSET(HTTP_LOG_FIELDS_DATA, SubStatus, 88, 140);
+
+PIN_SIZE(HTTP_REQUEST_AUTH_INFO, 52, 80);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, AuthStatus, 0, 0);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, SecStatus, 4, 4);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, Flags, 8, 8);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, AuthType, 12, 12);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, AccessToken, 16, 16);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, ContextAttributes, 20, 24);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, PackedContextLength, 24, 28);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, PackedContextType, 28, 32);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, PackedContext, 32, 40);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, MutualAuthDataLength, 36, 48);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, pMutualAuthData, 40, 56);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, PackageNameLength, 44, 64);
+PIN_OFFSET(HTTP_REQUEST_AUTH_INFO, pPackageName, 48, 72);

@@ -1,0 +1,219 @@
+/* Exports that are not built yet. Each answers ERROR_CALL_NOT_IMPLEMENTED
+ * without reading or writing any argument, and is listed as "not yet" in the
+ * README's compatibility table. */
+#include "api.h"
+
+/* The parameters are deliberately unused: these calls must not touch them. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+ULONG WINAPI HttpAddFragmentToCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, PHTTP_DATA_CHUNK DataChunk,
+                                    PHTTP_CACHE_POLICY CachePolicy, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpAddUrl(HANDLE RequestQueueHandle, PCWSTR FullyQualifiedUrl, PVOID Reserved)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpAddUrlToUrlGroup(HTTP_URL_GROUP_ID UrlGroupId, PCWSTR pFullyQualifiedUrl, HTTP_URL_CONTEXT UrlContext,
+                                  ULONG Reserved)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpCancelHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpCloseRequestQueue(HANDLE RequestQueueHandle)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpCreateHttpHandle(PHANDLE RequestQueueHandle, ULONG Reserved)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION Version, PCWSTR Name, PSECURITY_ATTRIBUTES SecurityAttributes,
+                                    ULONG Flags, PHANDLE RequestQueueHandle)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpDeclarePush(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, HTTP_VERB Verb, PCWSTR Path,
+                             PCSTR Query, PHTTP_REQUEST_HEADERS Headers)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpDelegateRequestEx(HANDLE RequestQueueHandle, HANDLE DelegateQueueHandle, HTTP_REQUEST_ID RequestId,
+                                   HTTP_URL_GROUP_ID DelegateUrlGroupId, ULONG PropertyInfoSetSize,
+                                   PHTTP_DELEGATE_REQUEST_PROPERTY_INFO PropertyInfoSet)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpDeleteServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId,
+                                            PVOID pConfigInformation, ULONG ConfigInformationLength,
+                                            LPOVERLAPPED pOverlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpFindUrlGroupId(PCWSTR FullyQualifiedUrl, HANDLE RequestQueueHandle, PHTTP_URL_GROUP_ID UrlGroupId)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpFlushResponseCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, ULONG Flags, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpPrepareUrl(PVOID Reserved, ULONG Flags, PCWSTR Url, PWSTR *PreparedUrl)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpQueryRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVER_PROPERTY Property,
+                                           PVOID PropertyInformation, ULONG PropertyInformationLength,
+                                           ULONG Reserved1, PULONG ReturnLength, PVOID Reserved2)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpQueryServerSessionProperty(HTTP_SERVER_SESSION_ID ServerSessionId, HTTP_SERVER_PROPERTY Property,
+                                            PVOID PropertyInformation, ULONG PropertyInformationLength,
+                                            PULONG ReturnLength)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpQueryServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID pInput,
+                                           ULONG InputLength, PVOID pOutput, ULONG OutputLength,
+                                           PULONG pReturnLength, LPOVERLAPPED pOverlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpQueryUrlGroupProperty(HTTP_URL_GROUP_ID UrlGroupId, HTTP_SERVER_PROPERTY Property,
+                                       PVOID PropertyInformation, ULONG PropertyInformationLength,
+                                       PULONG ReturnLength)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpReadFragmentFromCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, PHTTP_BYTE_RANGE ByteRange,
+                                       PVOID Buffer, ULONG BufferLength, PULONG BytesRead, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpReceiveClientCertificate(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, ULONG Flags,
+                                          PHTTP_SSL_CLIENT_CERT_INFO SslClientCertInfo, ULONG SslClientCertInfoSize,
+                                          PULONG BytesReceived, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpReceiveHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
+                                    PHTTP_REQUEST RequestBuffer, ULONG RequestBufferLength, PULONG BytesReturned,
+                                    LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpReceiveRequestEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
+                                          PVOID EntityBuffer, ULONG EntityBufferLength, PULONG BytesReturned,
+                                          LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpRemoveUrl(HANDLE RequestQueueHandle, PCWSTR FullyQualifiedUrl)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpRemoveUrlFromUrlGroup(HTTP_URL_GROUP_ID UrlGroupId, PCWSTR pFullyQualifiedUrl, ULONG Flags)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSendHttpResponse(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
+                                  PHTTP_RESPONSE HttpResponse, PHTTP_CACHE_POLICY CachePolicy, PULONG BytesSent,
+                                  PVOID Reserved1, ULONG Reserved2, LPOVERLAPPED Overlapped, PHTTP_LOG_DATA LogData)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSendResponseEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
+                                        USHORT EntityChunkCount, PHTTP_DATA_CHUNK EntityChunks, PULONG BytesSent,
+                                        PVOID Reserved1, ULONG Reserved2, LPOVERLAPPED Overlapped,
+                                        PHTTP_LOG_DATA LogData)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSetRequestProperty(HANDLE RequestQueueHandle, HTTP_OPAQUE_ID Id, HTTP_REQUEST_PROPERTY PropertyId,
+                                    PVOID Input, ULONG InputPropertySize, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSetRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVER_PROPERTY Property,
+                                         PVOID PropertyInformation, ULONG PropertyInformationLength,
+                                         ULONG Reserved1, PVOID Reserved2)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSetServerSessionProperty(HTTP_SERVER_SESSION_ID ServerSessionId, HTTP_SERVER_PROPERTY Property,
+                                          PVOID PropertyInformation, ULONG PropertyInformationLength)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSetServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId,
+                                         PVOID pConfigInformation, ULONG ConfigInformationLength,
+                                         LPOVERLAPPED pOverlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpSetUrlGroupProperty(HTTP_URL_GROUP_ID UrlGroupId, HTTP_SERVER_PROPERTY Property,
+                                     PVOID PropertyInformation, ULONG PropertyInformationLength)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpShutdownRequestQueue(HANDLE RequestQueueHandle)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpUpdateServiceConfiguration(HANDLE Handle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID ConfigInfo,
+                                            ULONG ConfigInfoLength, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpWaitForDemandStart(HANDLE RequestQueueHandle, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpWaitForDisconnect(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+ULONG WINAPI HttpWaitForDisconnectEx(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, ULONG Reserved,
+                                     LPOVERLAPPED Overlapped)
+{
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}

@@ -1,0 +1,169 @@
+#include "handle_table.h"
+
+#include <stdatomic.h>
+#include <windows.h>
+
+#include "platform.h"
+
+enum {
+    SLOTS_PER_PAGE = 4096,
+    MAX_SLOTS = 1u << ID_INDEX_BITS,
+    MAX_PAGES = MAX_SLOTS / SLOTS_PER_PAGE,
+    MAX_GENERATION = (1u << ID_GENERATION_BITS) - 1,
+    NO_SLOT = UINT32_MAX,
+};
+
+_Static_assert(ID_INDEX_BITS + ID_GENERATION_BITS + ID_TYPE_BITS + ID_TAG_BITS == 64, "ID layout must fill 64 bits");
+_Static_assert(MAX_SLOTS % SLOTS_PER_PAGE == 0, "pages must tile the index space");
+
+typedef struct slot {
+    plat_lock lock;
+    uint64_t id;         /* the live ID, 0 while the slot is free */
+    void *object;
+    uint32_t generation; /* of the last ID handed out from this slot */
+    uint32_t next_free;
+} slot;
+
+static struct {
+    plat_lock lock; /* guards free_head, used_slots, live and page creation */
+    _Atomic(slot *) pages[MAX_PAGES];
+    uint32_t free_head;
+    uint32_t used_slots; /* slots ever handed out: the next fresh index */
+    uint32_t live;
+} table = { .lock = PLAT_LOCK_INIT, .free_head = NO_SLOT };
+
+static uint64_t process_tag(void)
+{
+    /* Windows process IDs are multiples of four; dropping those bits keeps
+     * the IDs of processes with different PIDs apart up to PID 2^26. */
+    static _Atomic uint32_t tag = UINT32_MAX;
+    uint32_t value = atomic_load_explicit(&tag, memory_order_relaxed);
+    if (value == UINT32_MAX) {
+        value = (plat_process_id() >> 2) & ((1u << ID_TAG_BITS) - 1);
+        atomic_store_explicit(&tag, value, memory_order_relaxed);
+    }
+    return value;
+}
+
+static slot *slot_at(uint32_t index)
+{
+    slot *page = atomic_load_explicit(&table.pages[index / SLOTS_PER_PAGE], memory_order_acquire);
+    return page ? &page[index % SLOTS_PER_PAGE] : NULL;
+}
+
+/* The slot an ID names, if the ID is well formed for this process; it may
+ * still be stale, which the caller sees by comparing slot->id. */
+static slot *slot_for(uint64_t id, object_type type)
+{
+    if (id == 0 || (id >> ID_TAG_SHIFT) != process_tag()
+        || ((id >> ID_TYPE_SHIFT) & ((1u << ID_TYPE_BITS) - 1)) != (uint64_t)type)
+        return NULL;
+    return slot_at((uint32_t)(id & (MAX_SLOTS - 1)));
+}
+
+/* Called with table.lock held. */
+static uint32_t take_free_index(void)
+{
+    if (table.free_head != NO_SLOT) {
+        uint32_t index = table.free_head;
+        table.free_head = slot_at(index)->next_free;
+        return index;
+    }
+    if (table.used_slots == MAX_SLOTS)
+        return NO_SLOT;
+    uint32_t index = table.used_slots;
+    if (index % SLOTS_PER_PAGE == 0) {
+        slot *page = plat_alloc_zeroed(sizeof(slot) * SLOTS_PER_PAGE);
+        if (!page)
+            return NO_SLOT;
+        for (uint32_t i = 0; i < SLOTS_PER_PAGE; i++)
+            plat_lock_init(&page[i].lock);
+        atomic_store_explicit(&table.pages[index / SLOTS_PER_PAGE], page, memory_order_release);
+    }
+    table.used_slots++;
+    return index;
+}
+
+uint32_t table_insert(object_type type, void *object, uint64_t *id)
+{
+    uint64_t tag = process_tag();
+
+    plat_lock_acquire(&table.lock);
+    uint32_t index = take_free_index();
+    if (index != NO_SLOT)
+        table.live++;
+    plat_lock_release(&table.lock);
+    if (index == NO_SLOT)
+        return ERROR_NOT_ENOUGH_MEMORY;
+
+    slot *s = slot_at(index);
+    plat_lock_acquire(&s->lock);
+    s->generation++;
+    s->object = object;
+    s->id = tag << ID_TAG_SHIFT | (uint64_t)type << ID_TYPE_SHIFT
+          | (uint64_t)s->generation << ID_GENERATION_SHIFT | index;
+    *id = s->id;
+    plat_lock_release(&s->lock);
+    return NO_ERROR;
+}
+
+void *table_acquire(uint64_t id, object_type type)
+{
+    slot *s = slot_for(id, type);
+    if (!s)
+        return NULL;
+    plat_lock_acquire(&s->lock);
+    if (s->id != id) {
+        plat_lock_release(&s->lock);
+        return NULL;
+    }
+    return s->object;
+}
+
+void table_release(uint64_t id)
+{
+    plat_lock_release(&slot_at((uint32_t)(id & (MAX_SLOTS - 1)))->lock);
+}
+
+void *table_remove(uint64_t id, object_type type)
+{
+    slot *s = slot_for(id, type);
+    if (!s)
+        return NULL;
+    plat_lock_acquire(&s->lock);
+    if (s->id != id) {
+        plat_lock_release(&s->lock);
+        return NULL;
+    }
+    void *object = s->object;
+    s->id = 0;
+    s->object = NULL;
+    int retire = s->generation == MAX_GENERATION;
+    plat_lock_release(&s->lock);
+
+    uint32_t index = (uint32_t)(id & (MAX_SLOTS - 1));
+    plat_lock_acquire(&table.lock);
+    table.live--;
+    if (!retire) {
+        s->next_free = table.free_head;
+        table.free_head = index;
+    }
+    plat_lock_release(&table.lock);
+    return object;
+}
+
+int table_is_live(uint64_t id, object_type type)
+{
+    if (!table_acquire(id, type))
+        return 0;
+    table_release(id);
+    return 1;
+}
+
+uint32_t table_live_count(void)
+{
+    plat_lock_acquire(&table.lock);
+    uint32_t live = table.live;
+    plat_lock_release(&table.lock);
+    return live;
+}

@@ -1,0 +1,19 @@
+#include <windows.h>
+
+#include "handle_table.h"
+#include "objects.h"
+#include "platform.h"
+
+uint32_t url_group_close(uint64_t group_id)
+{
+    url_group *group = table_remove(group_id, OBJECT_URL_GROUP);
+    if (!group)
+        return ERROR_INVALID_PARAMETER;
+    url_group_destroy(group);
+    return NO_ERROR;
+}
+
+void url_group_destroy(url_group *group)
+{
+    plat_free(group);
+}
