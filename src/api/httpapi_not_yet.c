@@ -28,22 +28,6 @@ ULONG WINAPI HttpCancelHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID Re
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpCloseRequestQueue(HANDLE RequestQueueHandle)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpCreateHttpHandle(PHANDLE RequestQueueHandle, ULONG Reserved)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION Version, PCWSTR Name, PSECURITY_ATTRIBUTES SecurityAttributes,
-                                    ULONG Flags, PHANDLE RequestQueueHandle)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpDeclarePush(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, HTTP_VERB Verb, PCWSTR Path,
                              PCSTR Query, PHTTP_REQUEST_HEADERS Headers)
 {
@@ -79,30 +63,9 @@ ULONG WINAPI HttpPrepareUrl(PVOID Reserved, ULONG Flags, PCWSTR Url, PWSTR *Prep
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpQueryRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVER_PROPERTY Property,
-                                           PVOID PropertyInformation, ULONG PropertyInformationLength,
-                                           ULONG Reserved1, PULONG ReturnLength, PVOID Reserved2)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpQueryServerSessionProperty(HTTP_SERVER_SESSION_ID ServerSessionId, HTTP_SERVER_PROPERTY Property,
-                                            PVOID PropertyInformation, ULONG PropertyInformationLength,
-                                            PULONG ReturnLength)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpQueryServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID pInput,
                                            ULONG InputLength, PVOID pOutput, ULONG OutputLength,
                                            PULONG pReturnLength, LPOVERLAPPED pOverlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpQueryUrlGroupProperty(HTTP_URL_GROUP_ID UrlGroupId, HTTP_SERVER_PROPERTY Property,
-                                       PVOID PropertyInformation, ULONG PropertyInformationLength,
-                                       PULONG ReturnLength)
 {
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
@@ -165,33 +128,9 @@ ULONG WINAPI HttpSetRequestProperty(HANDLE RequestQueueHandle, HTTP_OPAQUE_ID Id
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpSetRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVER_PROPERTY Property,
-                                         PVOID PropertyInformation, ULONG PropertyInformationLength,
-                                         ULONG Reserved1, PVOID Reserved2)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpSetServerSessionProperty(HTTP_SERVER_SESSION_ID ServerSessionId, HTTP_SERVER_PROPERTY Property,
-                                          PVOID PropertyInformation, ULONG PropertyInformationLength)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpSetServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId,
                                          PVOID pConfigInformation, ULONG ConfigInformationLength,
                                          LPOVERLAPPED pOverlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpSetUrlGroupProperty(HTTP_URL_GROUP_ID UrlGroupId, HTTP_SERVER_PROPERTY Property,
-                                     PVOID PropertyInformation, ULONG PropertyInformationLength)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpShutdownRequestQueue(HANDLE RequestQueueHandle)
 {
     return ERROR_CALL_NOT_IMPLEMENTED;
 }

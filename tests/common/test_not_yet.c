@@ -16,19 +16,13 @@ static ULONG call_add_fragment_to_cache(void) { return HttpAddFragmentToCache(OU
 static ULONG call_add_url(void) { return HttpAddUrl(OUTPUT(HANDLE), u"http://+:80/", NULL); }
 static ULONG call_add_url_to_url_group(void) { return HttpAddUrlToUrlGroup(1, u"http://+:80/", 0, 0); }
 static ULONG call_cancel_http_request(void) { return HttpCancelHttpRequest(OUTPUT(HANDLE), 1, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_close_request_queue(void) { return HttpCloseRequestQueue(OUTPUT(HANDLE)); }
-static ULONG call_create_http_handle(void) { return HttpCreateHttpHandle(OUTPUT(PHANDLE), 0); }
-static ULONG call_create_request_queue(void) { return HttpCreateRequestQueue(version_2, NULL, NULL, 0, OUTPUT(PHANDLE)); }
 static ULONG call_declare_push(void) { return HttpDeclarePush(OUTPUT(HANDLE), 1, HttpVerbGET, u"/", NULL, OUTPUT(PHTTP_REQUEST_HEADERS)); }
 static ULONG call_delegate_request_ex(void) { return HttpDelegateRequestEx(OUTPUT(HANDLE), OUTPUT(HANDLE), 1, 1, 0, OUTPUT(PHTTP_DELEGATE_REQUEST_PROPERTY_INFO)); }
 static ULONG call_delete_service_configuration(void) { return HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_find_url_group_id(void) { return HttpFindUrlGroupId(u"http://+:80/", OUTPUT(HANDLE), OUTPUT(PHTTP_URL_GROUP_ID)); }
 static ULONG call_flush_response_cache(void) { return HttpFlushResponseCache(OUTPUT(HANDLE), u"http://+:80/", 0, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_prepare_url(void) { return HttpPrepareUrl(NULL, 0, u"http://+:80/", OUTPUT(PWSTR *)); }
-static ULONG call_query_request_queue_property(void) { return HttpQueryRequestQueueProperty(OUTPUT(HANDLE), HttpServerQueueLengthProperty, OUTPUT(PVOID), 4, 0, OUTPUT(PULONG), NULL); }
-static ULONG call_query_server_session_property(void) { return HttpQueryServerSessionProperty(1, HttpServerStateProperty, OUTPUT(PVOID), 8, OUTPUT(PULONG)); }
 static ULONG call_query_service_configuration(void) { return HttpQueryServiceConfiguration(NULL, HttpServiceConfigIPListenList, NULL, 0, OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_query_url_group_property(void) { return HttpQueryUrlGroupProperty(1, HttpServerStateProperty, OUTPUT(PVOID), 8, OUTPUT(PULONG)); }
 static ULONG call_read_fragment_from_cache(void) { return HttpReadFragmentFromCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_BYTE_RANGE), OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_receive_client_certificate(void) { return HttpReceiveClientCertificate(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_SSL_CLIENT_CERT_INFO), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_receive_http_request(void) { return HttpReceiveHttpRequest(OUTPUT(HANDLE), HTTP_NULL_ID, 0, OUTPUT(PHTTP_REQUEST), 1024, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
@@ -38,11 +32,7 @@ static ULONG call_remove_url_from_url_group(void) { return HttpRemoveUrlFromUrlG
 static ULONG call_send_http_response(void) { return HttpSendHttpResponse(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_RESPONSE), NULL, OUTPUT(PULONG), NULL, 0, OUTPUT(LPOVERLAPPED), NULL); }
 static ULONG call_send_response_entity_body(void) { return HttpSendResponseEntityBody(OUTPUT(HANDLE), 1, 0, 1, OUTPUT(PHTTP_DATA_CHUNK), OUTPUT(PULONG), NULL, 0, OUTPUT(LPOVERLAPPED), NULL); }
 static ULONG call_set_request_property(void) { return HttpSetRequestProperty(OUTPUT(HANDLE), 1, HttpRequestPropertyIsb, OUTPUT(PVOID), 8, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_set_request_queue_property(void) { return HttpSetRequestQueueProperty(OUTPUT(HANDLE), HttpServerQueueLengthProperty, OUTPUT(PVOID), 4, 0, NULL); }
-static ULONG call_set_server_session_property(void) { return HttpSetServerSessionProperty(1, HttpServerStateProperty, OUTPUT(PVOID), 8); }
 static ULONG call_set_service_configuration(void) { return HttpSetServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_set_url_group_property(void) { return HttpSetUrlGroupProperty(1, HttpServerStateProperty, OUTPUT(PVOID), 8); }
-static ULONG call_shutdown_request_queue(void) { return HttpShutdownRequestQueue(OUTPUT(HANDLE)); }
 static ULONG call_update_service_configuration(void) { return HttpUpdateServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_wait_for_demand_start(void) { return HttpWaitForDemandStart(OUTPUT(HANDLE), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_wait_for_disconnect(void) { return HttpWaitForDisconnect(OUTPUT(HANDLE), 1, OUTPUT(LPOVERLAPPED)); }
@@ -56,19 +46,13 @@ static const struct {
     { "HttpAddUrl", call_add_url },
     { "HttpAddUrlToUrlGroup", call_add_url_to_url_group },
     { "HttpCancelHttpRequest", call_cancel_http_request },
-    { "HttpCloseRequestQueue", call_close_request_queue },
-    { "HttpCreateHttpHandle", call_create_http_handle },
-    { "HttpCreateRequestQueue", call_create_request_queue },
     { "HttpDeclarePush", call_declare_push },
     { "HttpDelegateRequestEx", call_delegate_request_ex },
     { "HttpDeleteServiceConfiguration", call_delete_service_configuration },
     { "HttpFindUrlGroupId", call_find_url_group_id },
     { "HttpFlushResponseCache", call_flush_response_cache },
     { "HttpPrepareUrl", call_prepare_url },
-    { "HttpQueryRequestQueueProperty", call_query_request_queue_property },
-    { "HttpQueryServerSessionProperty", call_query_server_session_property },
     { "HttpQueryServiceConfiguration", call_query_service_configuration },
-    { "HttpQueryUrlGroupProperty", call_query_url_group_property },
     { "HttpReadFragmentFromCache", call_read_fragment_from_cache },
     { "HttpReceiveClientCertificate", call_receive_client_certificate },
     { "HttpReceiveHttpRequest", call_receive_http_request },
@@ -78,11 +62,7 @@ static const struct {
     { "HttpSendHttpResponse", call_send_http_response },
     { "HttpSendResponseEntityBody", call_send_response_entity_body },
     { "HttpSetRequestProperty", call_set_request_property },
-    { "HttpSetRequestQueueProperty", call_set_request_queue_property },
-    { "HttpSetServerSessionProperty", call_set_server_session_property },
     { "HttpSetServiceConfiguration", call_set_service_configuration },
-    { "HttpSetUrlGroupProperty", call_set_url_group_property },
-    { "HttpShutdownRequestQueue", call_shutdown_request_queue },
     { "HttpUpdateServiceConfiguration", call_update_service_configuration },
     { "HttpWaitForDemandStart", call_wait_for_demand_start },
     { "HttpWaitForDisconnect", call_wait_for_disconnect },

@@ -1,0 +1,3 @@
+/* Placeholder: replaced by the property store. */
+#include <windows.h>
+typedef int properties_placeholder;
