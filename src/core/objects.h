@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+struct property_block;
+
 typedef struct server_session {
     /* IDs of the URL groups created under this session. Closed groups are
      * not removed at once; they are swept out when the array is full, which
@@ -12,10 +14,12 @@ typedef struct server_session {
     uint64_t *group_ids;
     uint32_t group_count;
     uint32_t group_capacity;
+    struct property_block *properties; /* NULL until a property is set */
 } server_session;
 
 typedef struct url_group {
     uint64_t session_id;
+    struct property_block *properties; /* NULL until a property is set */
 } url_group;
 
 /* Creates a session; the ID is written only on success. */

@@ -1,8 +1,312 @@
-/* Placeholder: replaced by the request-queue module. */
 #include "request_queue.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "platform.h"
+
+/* A queue's properties. For a named queue this block is shared memory that
+ * other processes map too, so every field is a lock-free 32-bit atomic
+ * (address-free, and a plain load on a read-only view). The creator stores
+ * the defaults and then sets ready: until then the defaults are what a
+ * reader is owed anyway. */
+typedef struct queue_settings {
+    _Atomic uint32_t ready;
+    _Atomic uint32_t queue_length;
+    _Atomic uint32_t state;
+    _Atomic uint32_t verbosity;
+} queue_settings;
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && sizeof(_Atomic uint32_t) == sizeof(uint32_t),
+               "shared settings need address-free 32-bit atomics");
+
+enum { DEFAULT_QUEUE_LENGTH = 1000 };
+
+struct request_queue {
+    _Atomic uint32_t references; /* one for the map while published, one per call in flight */
+    _Atomic int shut_down;
+    int version;
+    request_queue_role role;
+    plat_queue_pipe pipe;
+    int named;
+    plat_queue_name name;
+    queue_settings *settings; /* the name's shared block, or own_settings */
+    queue_settings own_settings;
+};
+
+/* Handle value -> queue: open addressing with linear probing, at most half
+ * full, deletion by backward shift (no tombstones). NULL is never a queue
+ * handle, so it marks a free slot. */
+typedef struct queue_slot {
+    HANDLE handle;
+    request_queue *queue;
+} queue_slot;
+
+enum { MINIMUM_CAPACITY = 16 };
+
+static struct {
+    plat_lock lock;
+    queue_slot *slots;
+    size_t capacity; /* 0 or a power of two */
+    size_t count;
+} queues = { .lock = PLAT_LOCK_INIT };
+
+static size_t slot_index(HANDLE handle, size_t capacity)
+{
+    uint64_t key = (uint64_t)(uintptr_t)handle;
+    key ^= key >> 33;
+    key *= UINT64_C(0xff51afd7ed558ccd);
+    key ^= key >> 33;
+    return (size_t)key & (capacity - 1);
+}
+
+/* Called with queues.lock held and a non-zero capacity. */
+static queue_slot *find_slot(HANDLE handle)
+{
+    size_t mask = queues.capacity - 1;
+    for (size_t i = slot_index(handle, queues.capacity);; i = (i + 1) & mask)
+        if (queues.slots[i].handle == handle || !queues.slots[i].handle)
+            return &queues.slots[i];
+}
+
+/* Called with queues.lock held. Returns 0 when the larger array cannot be had. */
+static int make_room_for_one_more(void)
+{
+    if ((queues.count + 1) * 2 <= queues.capacity)
+        return 1;
+    size_t capacity = queues.capacity ? queues.capacity * 2 : MINIMUM_CAPACITY;
+    queue_slot *slots = plat_alloc_zeroed(capacity * sizeof(*slots));
+    if (!slots)
+        return 0;
+    queue_slot *old_slots = queues.slots;
+    size_t old_capacity = queues.capacity;
+    queues.slots = slots;
+    queues.capacity = capacity;
+    for (size_t i = 0; i < old_capacity; i++)
+        if (old_slots[i].handle)
+            *find_slot(old_slots[i].handle) = old_slots[i];
+    plat_free(old_slots);
+    return 1;
+}
+
+/* Publishes queue under handle. A queue already there is one whose handle the
+ * caller closed with CloseHandle (the system reused the value): it is
+ * unpublished and returned in *displaced. Returns 0 when out of memory,
+ * changing nothing. */
+static int publish(HANDLE handle, request_queue *queue, request_queue **displaced)
+{
+    int published = 0;
+    *displaced = NULL;
+    plat_lock_acquire(&queues.lock);
+    queue_slot *slot = queues.capacity ? find_slot(handle) : NULL;
+    if (slot && slot->handle) {
+        *displaced = slot->queue;
+        slot->queue = queue;
+        published = 1;
+    } else if (make_room_for_one_more()) {
+        slot = find_slot(handle);
+        slot->handle = handle;
+        slot->queue = queue;
+        queues.count++;
+        published = 1;
+    }
+    plat_lock_release(&queues.lock);
+    return published;
+}
+
+/* Unpublishes handle if it still leads to queue. Returns whether it did;
+ * the map's reference then belongs to the caller. */
+static int unpublish(HANDLE handle, const request_queue *queue)
+{
+    int removed = 0;
+    plat_lock_acquire(&queues.lock);
+    queue_slot *slot = queues.capacity ? find_slot(handle) : NULL;
+    if (slot && slot->handle && slot->queue == queue) {
+        size_t mask = queues.capacity - 1;
+        size_t hole = (size_t)(slot - queues.slots);
+        for (size_t next = (hole + 1) & mask; queues.slots[next].handle; next = (next + 1) & mask) {
+            size_t home = slot_index(queues.slots[next].handle, queues.capacity);
+            /* The entry may fill the hole if the hole lies between its home
+             * slot and where it is now. */
+            if (((next - home) & mask) >= ((next - hole) & mask)) {
+                queues.slots[hole] = queues.slots[next];
+                hole = next;
+            }
+        }
+        queues.slots[hole] = (queue_slot){ 0 };
+        queues.count--;
+        removed = 1;
+    }
+    plat_lock_release(&queues.lock);
+    return removed;
+}
+
+static void destroy(request_queue *queue)
+{
+    plat_queue_pipe_close(&queue->pipe);
+    if (queue->named)
+        plat_queue_name_release(&queue->name);
+    plat_free(queue);
+}
+
+void request_queue_release(request_queue *queue)
+{
+    if (atomic_fetch_sub_explicit(&queue->references, 1, memory_order_acq_rel) == 1)
+        destroy(queue);
+}
+
+static _Atomic uint32_t *property_field(queue_settings *settings, HTTP_SERVER_PROPERTY property)
+{
+    switch (property) {
+    case HttpServerQueueLengthProperty:
+        return &settings->queue_length;
+    case HttpServerStateProperty:
+        return &settings->state;
+    default:
+        return &settings->verbosity;
+    }
+}
+
+static const HTTP_SERVER_PROPERTY queue_properties[] = {
+    HttpServerQueueLengthProperty,
+    HttpServerStateProperty,
+    HttpServer503VerbosityProperty,
+};
+
+static ULONG default_value(HTTP_SERVER_PROPERTY property)
+{
+    switch (property) {
+    case HttpServerQueueLengthProperty:
+        return DEFAULT_QUEUE_LENGTH;
+    case HttpServerStateProperty:
+        return HttpEnabledStateActive;
+    default:
+        return Http503ResponseVerbosityBasic;
+    }
+}
+
+ULONG request_queue_create(int version, request_queue_role role, PCWSTR name, size_t name_length,
+                           const SECURITY_ATTRIBUTES *security, HANDLE *handle)
+{
+    request_queue *queue = plat_alloc_zeroed(sizeof(*queue));
+    if (!queue)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    atomic_init(&queue->references, 1);
+    queue->version = version;
+    queue->role = role;
+    queue->settings = &queue->own_settings;
+    if (name) {
+        ULONG error = role == QUEUE_OPENER
+                          ? plat_queue_name_open(name, name_length, sizeof(queue_settings), &queue->name)
+                          : plat_queue_name_create(name, name_length, security, sizeof(queue_settings), &queue->name);
+        if (error != NO_ERROR) {
+            plat_free(queue);
+            return error;
+        }
+        queue->named = 1;
+        queue->settings = queue->name.shared;
+    }
+    if (role != QUEUE_OPENER) {
+        for (size_t i = 0; i < sizeof(queue_properties) / sizeof(queue_properties[0]); i++)
+            atomic_store_explicit(property_field(queue->settings, queue_properties[i]),
+                                  default_value(queue_properties[i]), memory_order_relaxed);
+        atomic_store_explicit(&queue->settings->ready, 1, memory_order_release);
+    }
+
+    HANDLE caller_handle;
+    ULONG error = plat_queue_pipe_create(security, &queue->pipe, &caller_handle);
+    if (error != NO_ERROR) {
+        if (queue->named)
+            plat_queue_name_release(&queue->name);
+        plat_free(queue);
+        return error;
+    }
+    request_queue *displaced;
+    if (!publish(caller_handle, queue, &displaced)) {
+        plat_queue_close_caller_handle(caller_handle);
+        destroy(queue);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (displaced)
+        request_queue_release(displaced);
+    *handle = caller_handle;
+    return NO_ERROR;
+}
+
+request_queue *request_queue_acquire(HANDLE handle)
+{
+    request_queue *queue = NULL;
+    plat_lock_acquire(&queues.lock);
+    queue_slot *slot = handle && queues.capacity ? find_slot(handle) : NULL;
+    if (slot && slot->handle) {
+        queue = slot->queue;
+        atomic_fetch_add_explicit(&queue->references, 1, memory_order_relaxed);
+    }
+    plat_lock_release(&queues.lock);
+    if (!queue)
+        return NULL;
+    if (plat_queue_pipe_is_caller_handle(&queue->pipe, handle))
+        return queue;
+    /* The caller closed the handle with CloseHandle: drop the queue now. */
+    if (unpublish(handle, queue))
+        request_queue_release(queue);
+    request_queue_release(queue);
+    return NULL;
+}
+
+ULONG request_queue_close(HANDLE handle)
+{
+    request_queue *queue = request_queue_acquire(handle);
+    if (!queue)
+        return ERROR_INVALID_HANDLE;
+    /* Of two closes racing, only the one that unpublishes closes the handle. */
+    int closed = unpublish(handle, queue);
+    if (closed) {
+        plat_queue_close_caller_handle(handle);
+        request_queue_release(queue);
+    }
+    request_queue_release(queue);
+    return closed ? NO_ERROR : ERROR_INVALID_HANDLE;
+}
+
+int request_queue_version(const request_queue *queue)
+{
+    return queue->version;
+}
+
+request_queue_role request_queue_role_of(const request_queue *queue)
+{
+    return queue->role;
+}
+
+void request_queue_shut_down(request_queue *queue)
+{
+    atomic_store_explicit(&queue->shut_down, 1, memory_order_release);
+}
+
+int request_queue_is_shut_down(const request_queue *queue)
+{
+    return atomic_load_explicit(&queue->shut_down, memory_order_acquire);
+}
+
+ULONG request_queue_property(const request_queue *queue, HTTP_SERVER_PROPERTY property)
+{
+    if (!atomic_load_explicit(&queue->settings->ready, memory_order_acquire))
+        return default_value(property);
+    return atomic_load_explicit(property_field(queue->settings, property), memory_order_relaxed);
+}
+
+void request_queue_set_property(request_queue *queue, HTTP_SERVER_PROPERTY property, ULONG value)
+{
+    atomic_store_explicit(property_field(queue->settings, property), value, memory_order_relaxed);
+}
 
 int request_queue_is_v2_handle(HANDLE handle)
 {
-    (void)handle;
-    return 0;
+    request_queue *queue = request_queue_acquire(handle);
+    if (!queue)
+        return 0;
+    int v2 = queue->version == 2;
+    request_queue_release(queue);
+    return v2;
 }

@@ -3,6 +3,7 @@
 #include "handle_table.h"
 #include "objects.h"
 #include "platform.h"
+#include "properties.h"
 
 uint32_t server_session_create(uint64_t *session_id)
 {
@@ -32,6 +33,7 @@ uint32_t server_session_close(uint64_t session_id)
             url_group_destroy(group);
     }
     plat_free(session->group_ids);
+    property_block_free(session->properties);
     plat_free(session);
     return NO_ERROR;
 }

@@ -3,6 +3,7 @@
 #include "handle_table.h"
 #include "objects.h"
 #include "platform.h"
+#include "properties.h"
 
 uint32_t url_group_close(uint64_t group_id)
 {
@@ -15,5 +16,6 @@ uint32_t url_group_close(uint64_t group_id)
 
 void url_group_destroy(url_group *group)
 {
+    property_block_free(group->properties);
     plat_free(group);
 }
