@@ -146,6 +146,22 @@ static const char *queue_property_value_rule(HTTP_SERVER_PROPERTY property, ULON
     }
 }
 
+/* The checks both property calls make before anything else: the reserved
+ * arguments, then the handle. On success the queue is acquired. */
+static ULONG acquire_for_property_call(const char *function, HANDLE handle, ULONG reserved1, PVOID reserved2,
+                                       request_queue **queue)
+{
+    if (reserved1)
+        return reject(function, ERROR_INVALID_PARAMETER, "Reserved1 must be 0");
+    if (reserved2)
+        return reject(function, ERROR_INVALID_PARAMETER, "Reserved2 must be NULL");
+    *queue = request_queue_acquire(handle);
+    if (!*queue)
+        return reject(function, ERROR_INVALID_PARAMETER,
+                      "RequestQueueHandle is not an open request queue handle of this process");
+    return NO_ERROR;
+}
+
 static ULONG set_queue_property(const char *function, request_queue *queue, HTTP_SERVER_PROPERTY property,
                                 const void *buffer, ULONG length)
 {
@@ -171,15 +187,11 @@ ULONG WINAPI HttpSetRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVER_
                                          ULONG Reserved1, PVOID Reserved2)
 {
     static const char function[] = "HttpSetRequestQueueProperty";
-    if (Reserved1)
-        return reject(function, ERROR_INVALID_PARAMETER, "Reserved1 must be 0");
-    if (Reserved2)
-        return reject(function, ERROR_INVALID_PARAMETER, "Reserved2 must be NULL");
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
-    if (!queue)
-        return reject(function, ERROR_INVALID_PARAMETER,
-                      "RequestQueueHandle is not an open request queue handle of this process");
-    ULONG error = set_queue_property(function, queue, Property, PropertyInformation, PropertyInformationLength);
+    request_queue *queue;
+    ULONG error = acquire_for_property_call(function, RequestQueueHandle, Reserved1, Reserved2, &queue);
+    if (error != NO_ERROR)
+        return error;
+    error = set_queue_property(function, queue, Property, PropertyInformation, PropertyInformationLength);
     request_queue_release(queue);
     return error;
 }
@@ -204,15 +216,11 @@ ULONG WINAPI HttpQueryRequestQueueProperty(HANDLE RequestQueueHandle, HTTP_SERVE
                                            ULONG Reserved1, PULONG ReturnLength, PVOID Reserved2)
 {
     static const char function[] = "HttpQueryRequestQueueProperty";
-    if (Reserved1)
-        return reject(function, ERROR_INVALID_PARAMETER, "Reserved1 must be 0");
-    if (Reserved2)
-        return reject(function, ERROR_INVALID_PARAMETER, "Reserved2 must be NULL");
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
-    if (!queue)
-        return reject(function, ERROR_INVALID_PARAMETER,
-                      "RequestQueueHandle is not an open request queue handle of this process");
-    ULONG error = query_queue_property(function, queue, Property, PropertyInformation, PropertyInformationLength,
+    request_queue *queue;
+    ULONG error = acquire_for_property_call(function, RequestQueueHandle, Reserved1, Reserved2, &queue);
+    if (error != NO_ERROR)
+        return error;
+    error = query_queue_property(function, queue, Property, PropertyInformation, PropertyInformationLength,
                                        ReturnLength);
     request_queue_release(queue);
     return error;
