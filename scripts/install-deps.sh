@@ -58,7 +58,7 @@ APT+=(env DEBIAN_FRONTEND=noninteractive apt-get
       -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 PKGS=(
-    cmake make gcc clang
+    cmake make gcc clang libclang-rt-14-dev
     mingw-w64 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
     binutils-mingw-w64 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
     wine wine64 libwine-dev

@@ -16,9 +16,14 @@ enum {
 _Static_assert(ID_INDEX_BITS + ID_GENERATION_BITS + ID_TYPE_BITS + ID_TAG_BITS == 64, "ID layout must fill 64 bits");
 _Static_assert(MAX_SLOTS % SLOTS_PER_PAGE == 0, "pages must tile the index space");
 
+/* A slot's ID is atomic so that table_insert() can publish it and
+ * table_is_live() can read it without the slot's lock: a session's slot is
+ * held while a group is inserted or a group ID checked, and the other slot
+ * may have been (or become) a session's, so taking its lock there could
+ * deadlock two threads sweeping each other's old group IDs. */
 typedef struct slot {
     plat_lock lock;
-    uint64_t id;         /* the live ID, 0 while the slot is free */
+    _Atomic uint64_t id; /* the live ID, 0 while the slot is free */
     void *object;
     uint32_t generation; /* of the last ID handed out from this slot */
     uint32_t next_free;
@@ -96,14 +101,15 @@ uint32_t table_insert(object_type type, void *object, uint64_t *id)
     if (index == NO_SLOT)
         return ERROR_NOT_ENOUGH_MEMORY;
 
+    /* The slot is ours alone until its ID is stored: the release store
+     * publishes the object to whoever loads that ID. */
     slot *s = slot_at(index);
-    plat_lock_acquire(&s->lock);
     s->generation++;
     s->object = object;
-    s->id = tag << ID_TAG_SHIFT | (uint64_t)type << ID_TYPE_SHIFT
-          | (uint64_t)s->generation << ID_GENERATION_SHIFT | index;
-    *id = s->id;
-    plat_lock_release(&s->lock);
+    uint64_t new_id = tag << ID_TAG_SHIFT | (uint64_t)type << ID_TYPE_SHIFT
+                    | (uint64_t)s->generation << ID_GENERATION_SHIFT | index;
+    atomic_store_explicit(&s->id, new_id, memory_order_release);
+    *id = new_id;
     return NO_ERROR;
 }
 
@@ -113,7 +119,7 @@ void *table_acquire(uint64_t id, object_type type)
     if (!s)
         return NULL;
     plat_lock_acquire(&s->lock);
-    if (s->id != id) {
+    if (atomic_load_explicit(&s->id, memory_order_acquire) != id) {
         plat_lock_release(&s->lock);
         return NULL;
     }
@@ -131,12 +137,12 @@ void *table_remove(uint64_t id, object_type type)
     if (!s)
         return NULL;
     plat_lock_acquire(&s->lock);
-    if (s->id != id) {
+    if (atomic_load_explicit(&s->id, memory_order_acquire) != id) {
         plat_lock_release(&s->lock);
         return NULL;
     }
     void *object = s->object;
-    s->id = 0;
+    atomic_store_explicit(&s->id, 0, memory_order_relaxed);
     s->object = NULL;
     int retire = s->generation == MAX_GENERATION;
     plat_lock_release(&s->lock);
@@ -154,10 +160,8 @@ void *table_remove(uint64_t id, object_type type)
 
 int table_is_live(uint64_t id, object_type type)
 {
-    if (!table_acquire(id, type))
-        return 0;
-    table_release(id);
-    return 1;
+    slot *s = slot_for(id, type);
+    return s && atomic_load_explicit(&s->id, memory_order_relaxed) == id;
 }
 
 uint32_t table_live_count(void)

@@ -10,8 +10,9 @@
  *
  * Each slot has its own lock. table_acquire() returns the object with its slot
  * locked; all work on the object happens under that lock, which orders a close
- * racing a use. Lock order: a session's slot may be held while a URL group's
- * slot is taken, never the reverse. */
+ * racing a use. Slots change type as they are reused, so no slot lock is
+ * taken while another is held: table_insert() and table_is_live() take none,
+ * and are what a caller holding a slot may use. */
 #ifndef HTTPAPI_HANDLE_TABLE_H
 #define HTTPAPI_HANDLE_TABLE_H
 

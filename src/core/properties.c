@@ -462,23 +462,28 @@ property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PRO
     if (verdict.error)
         return verdict;
 
-    /* A value to store may be the object's first, so it brings a block
-     * along; it is allocated now, outside the lock. */
-    property_block *spare = NULL;
-    if (field_is_set(&update, field)) {
-        spare = plat_alloc_zeroed(sizeof(*spare));
-        if (!spare) {
-            release_values(&update);
-            verdict.error = ERROR_NOT_ENOUGH_MEMORY;
-            return verdict;
+    property_block *spare = NULL, *emptied = NULL;
+    for (;;) {
+        void *object = table_acquire(id, object_type_of(owner));
+        if (!object) {
+            verdict = not_open(owner);
+            break;
         }
-    }
-
-    property_block *emptied = NULL;
-    void *object = table_acquire(id, object_type_of(owner));
-    if (object) {
         property_block **block = block_of(owner, object);
-        if (!*block) {
+        if (!*block && field_is_set(&update, field)) {
+            if (!spare) {
+                /* The object's first value brings a block along: allocated
+                 * outside the lock, then the lookup is made again. Objects
+                 * that have one set without allocating. */
+                table_release(id);
+                spare = plat_alloc_zeroed(sizeof(*spare));
+                if (!spare) {
+                    release_values(&update);
+                    verdict.error = ERROR_NOT_ENOUGH_MEMORY;
+                    return verdict;
+                }
+                continue;
+            }
             *block = spare;
             spare = NULL;
         }
@@ -490,8 +495,7 @@ property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PRO
             }
         }
         table_release(id);
-    } else {
-        verdict = not_open(owner);
+        break;
     }
 
     /* update now holds the value replaced (or the one never stored). */

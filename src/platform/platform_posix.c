@@ -2,6 +2,7 @@
 #include "platform.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,37 @@ void plat_lock_release(plat_lock *lock)
     pthread_mutex_unlock(lock);
 }
 
+/* Ordinals of allocations, counted from 1; failing_ordinal 0 fails none.
+ * Atomics, because the stress tests allocate from many threads. */
+static _Atomic long allocations_attempted;
+static _Atomic long failing_ordinal;
+
+void plat_fail_nth_allocation(long n)
+{
+    long ordinal = n > 0 ? atomic_load_explicit(&allocations_attempted, memory_order_relaxed) + n : 0;
+    atomic_store_explicit(&failing_ordinal, ordinal, memory_order_relaxed);
+}
+
+long plat_allocation_count(void)
+{
+    return atomic_load_explicit(&allocations_attempted, memory_order_relaxed);
+}
+
+/* Each ordinal is handed out once, so the chosen allocation fails once. */
+static int allocation_must_fail(void)
+{
+    long ordinal = atomic_fetch_add_explicit(&allocations_attempted, 1, memory_order_relaxed) + 1;
+    return ordinal == atomic_load_explicit(&failing_ordinal, memory_order_relaxed);
+}
+
 void *plat_alloc(size_t size)
 {
-    return malloc(size);
+    return allocation_must_fail() ? NULL : malloc(size);
 }
 
 void *plat_alloc_zeroed(size_t size)
 {
-    return calloc(1, size);
+    return allocation_must_fail() ? NULL : calloc(1, size);
 }
 
 void plat_free(void *block)
@@ -73,9 +97,17 @@ static int handle_fd(void *handle)
     return (int)(intptr_t)handle;
 }
 
-uint32_t plat_queue_pipe_create(const void *security_attributes, plat_queue_pipe *pipe, void **caller_handle)
+/* Windows' handle table is atomic: a handle being closed by one thread is,
+ * to another thread comparing it, either still its object or no longer
+ * valid. A descriptor closed (and its number reused) during fstat gives the
+ * same answers in practice, but POSIX leaves the race unspecified and
+ * ThreadSanitizer reports it, so the stand-ins order their descriptor
+ * operations: comparisons share this lock, creations and closes take it
+ * alone. */
+static pthread_rwlock_t queue_descriptors = PTHREAD_RWLOCK_INITIALIZER;
+
+static uint32_t create_pipe_descriptors(plat_queue_pipe *pipe, void **caller_handle)
 {
-    (void)security_attributes; /* no ACLs here, and nothing is inherited */
     int ends[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, ends) != 0)
         return QUEUE_ERROR_NOT_ENOUGH_MEMORY;
@@ -94,22 +126,38 @@ uint32_t plat_queue_pipe_create(const void *security_attributes, plat_queue_pipe
     return QUEUE_NO_ERROR;
 }
 
+uint32_t plat_queue_pipe_create(const void *security_attributes, plat_queue_pipe *pipe, void **caller_handle)
+{
+    (void)security_attributes; /* no ACLs here, and nothing is inherited */
+    pthread_rwlock_wrlock(&queue_descriptors);
+    uint32_t error = create_pipe_descriptors(pipe, caller_handle);
+    pthread_rwlock_unlock(&queue_descriptors);
+    return error;
+}
+
 int plat_queue_pipe_is_caller_handle(const plat_queue_pipe *pipe, void *handle)
 {
     struct stat caller, copy;
-    return fstat(handle_fd(handle), &caller) == 0 && fstat(handle_fd(pipe->client_copy), &copy) == 0
-           && caller.st_dev == copy.st_dev && caller.st_ino == copy.st_ino;
+    pthread_rwlock_rdlock(&queue_descriptors);
+    int same = fstat(handle_fd(handle), &caller) == 0 && fstat(handle_fd(pipe->client_copy), &copy) == 0
+               && caller.st_dev == copy.st_dev && caller.st_ino == copy.st_ino;
+    pthread_rwlock_unlock(&queue_descriptors);
+    return same;
 }
 
 void plat_queue_close_caller_handle(void *handle)
 {
+    pthread_rwlock_wrlock(&queue_descriptors);
     close(handle_fd(handle));
+    pthread_rwlock_unlock(&queue_descriptors);
 }
 
 void plat_queue_pipe_close(plat_queue_pipe *pipe)
 {
+    pthread_rwlock_wrlock(&queue_descriptors);
     close(handle_fd(pipe->client_copy));
     close(handle_fd(pipe->server_end));
+    pthread_rwlock_unlock(&queue_descriptors);
 }
 
 /* The stand-in for the kernel's namespace: this process only. */

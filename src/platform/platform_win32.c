@@ -8,17 +8,29 @@
 
 void plat_lock_init(plat_lock *lock)
 {
-    InitializeSRWLock(lock);
+    lock->state = 0;
 }
 
+/* A futex-style lock: one interlocked operation when free, a short spin,
+ * then a kernel wait on the lock word (WaitOnAddress). */
 void plat_lock_acquire(plat_lock *lock)
 {
-    AcquireSRWLockExclusive(lock);
+    if (InterlockedCompareExchange(&lock->state, 1, 0) == 0)
+        return;
+    for (int spin = 0; spin < 64; spin++) {
+        YieldProcessor();
+        if (lock->state == 0 && InterlockedCompareExchange(&lock->state, 1, 0) == 0)
+            return;
+    }
+    LONG waiting = 2;
+    while (InterlockedExchange(&lock->state, 2) != 0)
+        WaitOnAddress(&lock->state, &waiting, sizeof(waiting), INFINITE);
 }
 
 void plat_lock_release(plat_lock *lock)
 {
-    ReleaseSRWLockExclusive(lock);
+    if (InterlockedExchange(&lock->state, 0) == 2)
+        WakeByAddressSingle((PVOID)&lock->state);
 }
 
 void *plat_alloc(size_t size)
