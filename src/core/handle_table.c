@@ -6,6 +6,7 @@
 #include "platform.h"
 
 enum {
+    CACHE_LINE = 64,
     SLOTS_PER_PAGE = 4096,
     MAX_SLOTS = 1u << ID_INDEX_BITS,
     MAX_PAGES = MAX_SLOTS / SLOTS_PER_PAGE,
@@ -20,9 +21,11 @@ _Static_assert(MAX_SLOTS % SLOTS_PER_PAGE == 0, "pages must tile the index space
  * table_is_live() can read it without the slot's lock: a session's slot is
  * held while a group is inserted or a group ID checked, and the other slot
  * may have been (or become) a session's, so taking its lock there could
- * deadlock two threads sweeping each other's old group IDs. */
+ * deadlock two threads sweeping each other's old group IDs.
+ * A slot fills a cache line of its own, so that threads working on
+ * different objects do not pass lines back and forth. */
 typedef struct slot {
-    plat_lock lock;
+    _Alignas(CACHE_LINE) plat_lock lock;
     _Atomic uint64_t id; /* the live ID, 0 while the slot is free */
     void *object;
     uint32_t generation; /* of the last ID handed out from this slot */
@@ -32,6 +35,7 @@ typedef struct slot {
 static struct {
     plat_lock lock; /* guards free_head, used_slots, live and page creation */
     _Atomic(slot *) pages[MAX_PAGES];
+    void *page_blocks[MAX_PAGES]; /* as allocated, before aligning to a line */
     uint32_t free_head;
     uint32_t used_slots; /* slots ever handed out: the next fresh index */
     uint32_t live;
@@ -78,11 +82,16 @@ static uint32_t take_free_index(void)
         return NO_SLOT;
     uint32_t index = table.used_slots;
     if (index % SLOTS_PER_PAGE == 0) {
-        slot *page = plat_alloc_zeroed(sizeof(slot) * SLOTS_PER_PAGE);
-        if (!page)
+        /* The heap aligns less than a cache line: round up within a block
+         * one line larger, and keep the block as allocated (pages live as
+         * long as the process, and leak checkers see them reachable). */
+        void *block = plat_alloc_zeroed(sizeof(slot) * SLOTS_PER_PAGE + CACHE_LINE - 1);
+        if (!block)
             return NO_SLOT;
+        slot *page = (slot *)(((uintptr_t)block + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1));
         for (uint32_t i = 0; i < SLOTS_PER_PAGE; i++)
             plat_lock_init(&page[i].lock);
+        table.page_blocks[index / SLOTS_PER_PAGE] = block;
         atomic_store_explicit(&table.pages[index / SLOTS_PER_PAGE], page, memory_order_release);
     }
     table.used_slots++;
