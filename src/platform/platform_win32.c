@@ -177,6 +177,21 @@ static WCHAR *queue_object_name(const uint16_t *name, size_t length)
     return object_name;
 }
 
+/* Maps the shared settings of a queue name and keeps the mapping as the
+ * reservation; on failure the mapping is closed. */
+static uint32_t hold_mapping(HANDLE mapping, DWORD access, size_t shared_size, plat_queue_name *reservation)
+{
+    void *view = MapViewOfFile(mapping, access, 0, 0, shared_size);
+    if (!view) {
+        DWORD error = GetLastError();
+        CloseHandle(mapping);
+        return error;
+    }
+    reservation->object = mapping;
+    reservation->shared = view;
+    return NO_ERROR;
+}
+
 uint32_t plat_queue_name_create(const uint16_t *name, size_t length, const void *security_attributes,
                                 size_t shared_size, plat_queue_name *reservation)
 {
@@ -197,15 +212,7 @@ uint32_t plat_queue_name_create(const uint16_t *name, size_t length, const void 
         CloseHandle(mapping);
         return ERROR_ALREADY_EXISTS;
     }
-    void *view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, shared_size);
-    if (!view) {
-        error = GetLastError();
-        CloseHandle(mapping);
-        return error;
-    }
-    reservation->object = mapping;
-    reservation->shared = view;
-    return NO_ERROR;
+    return hold_mapping(mapping, FILE_MAP_WRITE, shared_size, reservation);
 }
 
 uint32_t plat_queue_name_open(const uint16_t *name, size_t length, size_t shared_size, plat_queue_name *reservation)
@@ -219,15 +226,7 @@ uint32_t plat_queue_name_open(const uint16_t *name, size_t length, size_t shared
     if (!mapping)
         /* An object of another type under the name is no request queue. */
         return error == ERROR_INVALID_HANDLE ? ERROR_FILE_NOT_FOUND : error;
-    void *view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, shared_size);
-    if (!view) {
-        error = GetLastError();
-        CloseHandle(mapping);
-        return error;
-    }
-    reservation->object = mapping;
-    reservation->shared = view;
-    return NO_ERROR;
+    return hold_mapping(mapping, FILE_MAP_READ, shared_size, reservation);
 }
 
 void plat_queue_name_release(plat_queue_name *reservation)

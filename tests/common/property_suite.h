@@ -183,6 +183,22 @@ static inline void make_samples(samples *s, HANDLE queue)
     s->binding.RequestQueueHandle = queue;
 }
 
+/* The samples with Present = 0 everywhere: each set removes the object's
+ * own value (channel binding has no Present flag: its defaults). */
+static inline void make_removals(samples *s, HANDLE queue)
+{
+    make_samples(s, queue);
+    s->state.Flags.Present = 0;
+    s->timeouts.Flags.Present = 0;
+    s->bandwidth.Flags.Present = 0;
+    s->connection_limit.Flags.Present = 0;
+    s->binding.Flags.Present = 0;
+    s->logging.Flags.Present = 0;
+    s->authentication.Flags.Present = 0;
+    s->extended_authentication.Flags.Present = 0;
+    memset(&s->channel_bind, 0, sizeof(s->channel_bind));
+}
+
 /* Sets every sample the object takes (the binding only with a queue). */
 static inline void set_samples(const target *t, samples *s)
 {

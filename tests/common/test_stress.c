@@ -405,19 +405,6 @@ static void make_variant(samples *s)
     s->channel_bind.NumberOfServiceNames = 2;
 }
 
-static void make_removals(samples *s)
-{
-    make_samples(s, NULL);
-    s->state.Flags.Present = 0;
-    s->timeouts.Flags.Present = 0;
-    s->bandwidth.Flags.Present = 0;
-    s->connection_limit.Flags.Present = 0;
-    s->logging.Flags.Present = 0;
-    s->authentication.Flags.Present = 0;
-    s->extended_authentication.Flags.Present = 0;
-    memset(&s->channel_bind, 0, sizeof(s->channel_bind));
-}
-
 static void make_queue_names(void)
 {
     for (size_t i = 0; i < QUEUE_NAMES; i++) {
@@ -467,7 +454,7 @@ static void racing_every_call_on_shared_ids(void **state)
 #endif
     make_samples(&variants[0], NULL);
     make_variant(&variants[1]);
-    make_removals(&removals);
+    make_removals(&removals, NULL);
     make_queue_names();
     target fresh_session = open_target(ON_SESSION), fresh_group = open_target(ON_URL_GROUP);
     take_snapshot(&fresh_session, &session_defaults);

@@ -437,16 +437,7 @@ static void setting_properties_on(target_kind kind)
     samples held, replacements, removals;
     make_samples(&held, queue);
     make_replacements(&replacements, queue);
-    make_samples(&removals, queue);
-    removals.state.Flags.Present = 0;
-    removals.timeouts.Flags.Present = 0;
-    removals.bandwidth.Flags.Present = 0;
-    removals.connection_limit.Flags.Present = 0;
-    removals.binding.Flags.Present = 0;
-    removals.logging.Flags.Present = 0;
-    removals.authentication.Flags.Present = 0;
-    removals.extended_authentication.Flags.Present = 0;
-    removals.channel_bind.NumberOfServiceNames = 0;
+    make_removals(&removals, queue);
 
     property_value values[MAX_PROPERTY_VALUES];
     size_t count = property_values(&replacements, values);

@@ -99,20 +99,6 @@ static target session_of(const target *group)
     return session;
 }
 
-/* The samples with Present = 0 everywhere (channel binding: its defaults). */
-static void make_removals(samples *s)
-{
-    make_samples(s, NULL);
-    s->state.Flags.Present = 0;
-    s->timeouts.Flags.Present = 0;
-    s->bandwidth.Flags.Present = 0;
-    s->connection_limit.Flags.Present = 0;
-    s->authentication.Flags.Present = 0;
-    s->extended_authentication.Flags.Present = 0;
-    s->logging.Flags.Present = 0;
-    memset(&s->channel_bind, 0, sizeof(s->channel_bind));
-}
-
 static void fresh_group_has_the_defaults(void **state)
 {
     (void)state;
@@ -196,7 +182,7 @@ static void removals_fall_back(void **state)
     samples mine, theirs, removals;
     make_samples(&mine, NULL);
     make_other_samples(&theirs);
-    make_removals(&removals);
+    make_removals(&removals, NULL);
     set_samples(&session, &theirs);
     set_samples(&group, &mine);
 
