@@ -452,6 +452,8 @@ static void mormot_http_api_server(void **state)
  * after it. Not covered yet: HttpAddUrlToUrlGroup in AddAllPrefixes,
  * GetContext (HttpReceiveHttpRequest...), HttpRemoveUrlFromUrlGroup in
  * Stop; SetFileCompletionNotificationModes on the queue is kernel32. */
+/* How both .NET servers (HttpListener and ASP.NET Core HttpSys) set their
+ * URL group's timeouts: their timeout managers fill the structure alike. */
 static void dotnet_set_server_timeout(HTTP_URL_GROUP_ID group, const int timeouts[5], ULONG min_send_rate)
 {
     HTTP_TIMEOUT_LIMIT_INFO info;
@@ -556,20 +558,6 @@ static void aspnetcore_set_url_group_security(HTTP_URL_GROUP_ID group, ULONG sch
     assert_int_equal(HttpSetUrlGroupProperty(group, property, &auth, sizeof(auth)), NO_ERROR);
 }
 
-static void aspnetcore_set_url_group_timeouts(HTTP_URL_GROUP_ID group, const int timeouts[5], ULONG min_send_rate)
-{
-    HTTP_TIMEOUT_LIMIT_INFO info;
-    memset(&info, 0, sizeof(info));
-    info.Flags.Present = 1;
-    info.DrainEntityBody = (USHORT)timeouts[1];
-    info.EntityBody = (USHORT)timeouts[0];
-    info.RequestQueue = (USHORT)timeouts[2];
-    info.IdleConnection = (USHORT)timeouts[3];
-    info.HeaderWait = (USHORT)timeouts[4];
-    info.MinSendRate = min_send_rate;
-    assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerTimeoutsProperty, &info, sizeof(info)), NO_ERROR);
-}
-
 static void aspnetcore_httpsys(void **state)
 {
     (void)state;
@@ -596,7 +584,7 @@ static void aspnetcore_httpsys(void **state)
     aspnetcore_set_queue_long(queue, HttpServerQueueLengthProperty, 5000);
     aspnetcore_set_queue_long(queue, HttpServer503VerbosityProperty, Http503ResponseVerbosityLimited);
     aspnetcore_set_url_group_security(group, schemes, 0);
-    aspnetcore_set_url_group_timeouts(group, timeouts, 0);
+    dotnet_set_server_timeout(group, timeouts, 0);
     HTTP_BINDING_INFO attach;
     memset(&attach, 0, sizeof(attach));
     attach.Flags.Present = 1;
@@ -615,7 +603,7 @@ static void aspnetcore_httpsys(void **state)
     /* Reconfiguration while running. The RequestQueueLimit setter passes
      * the limit it is replacing, not the new one. */
     timeouts[3] = 60;
-    aspnetcore_set_url_group_timeouts(group, timeouts, 0);
+    dotnet_set_server_timeout(group, timeouts, 0);
     aspnetcore_set_max_connections(group, 500);
     aspnetcore_set_queue_long(queue, HttpServerQueueLengthProperty, 5000);
     aspnetcore_set_queue_long(queue, HttpServer503VerbosityProperty, Http503ResponseVerbosityFull);
