@@ -64,12 +64,19 @@ void test_thread_join(test_thread *thread)
     free(thread);
 }
 
-static FILE *start_child(void)
+/* Runs this program again with one argument; its stdout and stderr come
+ * through the pipe. */
+static FILE *start_child(const char *argument)
 {
-    char path[MAX_PATH], command[MAX_PATH + 64];
+    char path[MAX_PATH], command[MAX_PATH + 96];
     GetModuleFileNameA(NULL, path, MAX_PATH);
-    snprintf(command, sizeof(command), "\"%s\" --print-session-id", path);
+    snprintf(command, sizeof(command), "\"%s\" %s 2>&1", path, argument);
     return _popen(command, "r");
+}
+
+static void set_environment(const char *name, const char *value)
+{
+    SetEnvironmentVariableA(name, value);
 }
 
 static int finish_child(FILE *pipe)
@@ -116,16 +123,26 @@ void test_thread_join(test_thread *thread)
     free(thread);
 }
 
-static FILE *start_child(void)
+/* Runs this program again with one argument; its stdout and stderr come
+ * through the pipe. */
+static FILE *start_child(const char *argument)
 {
     char path[4096];
     ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
     if (length <= 0)
         return NULL;
     path[length] = 0;
-    char command[4200];
-    snprintf(command, sizeof(command), "'%s' --print-session-id", path);
+    char command[4300];
+    snprintf(command, sizeof(command), "'%s' %s 2>&1", path, argument);
     return popen(command, "r");
+}
+
+static void set_environment(const char *name, const char *value)
+{
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
 }
 
 static int finish_child(FILE *pipe)
@@ -154,7 +171,7 @@ int answer_child_request(int argc, char **argv)
 
 uint64_t session_id_from_child_process(void)
 {
-    FILE *pipe = start_child();
+    FILE *pipe = start_child("--print-session-id");
     if (!pipe)
         return 0;
     unsigned long long id = 0;
@@ -166,4 +183,21 @@ uint64_t session_id_from_child_process(void)
         ;
     finish_child(pipe);
     return id;
+}
+
+size_t output_of_child_process(const char *argument, const char *variable, const char *value, char *output,
+                               size_t size)
+{
+    set_environment(variable, value);
+    FILE *pipe = start_child(argument);
+    set_environment(variable, NULL);
+    size_t used = 0;
+    if (pipe) {
+        size_t got;
+        while (used + 1 < size && (got = fread(output + used, 1, size - 1 - used, pipe)) > 0)
+            used += got;
+        finish_child(pipe);
+    }
+    output[used] = 0;
+    return used;
 }

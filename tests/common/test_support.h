@@ -38,4 +38,11 @@ uint64_t session_id_from_child_process(void);
 /* If argv asks for it, prints a fresh session ID and returns 1. */
 int answer_child_request(int argc, char **argv);
 
+/* Runs this test program again with one argument and, for that run only,
+ * the environment variable set to value (unset when value is NULL).
+ * Collects what it writes to stdout and stderr, NUL-terminated, into output
+ * and returns its length. */
+size_t output_of_child_process(const char *argument, const char *variable, const char *value, char *output,
+                               size_t size);
+
 #endif
