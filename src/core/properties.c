@@ -686,10 +686,10 @@ uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
     result.max_bandwidth = own.bandwidth.Flags.Present ? own.bandwidth.MaxBandwidth
                          : inherited.bandwidth.Flags.Present ? inherited.bandwidth.MaxBandwidth
                          : HTTP_LIMIT_INFINITE;
+    /* Sessions take neither connection limits nor bindings. */
     result.max_connections = own.connection_limit.Flags.Present ? own.connection_limit.MaxConnections
-                           : inherited.connection_limit.Flags.Present ? inherited.connection_limit.MaxConnections
-                           : HTTP_LIMIT_INFINITE;
-    result.request_queue = own.request_queue ? own.request_queue : inherited.request_queue;
+                                                                : HTTP_LIMIT_INFINITE;
+    result.request_queue = own.request_queue;
     /* inherited holds copies only where own has none: each value below is
      * the only copy made of it, and the result takes it over. */
     result.logging = own.logging ? own.logging : inherited.logging;
