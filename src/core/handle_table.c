@@ -26,11 +26,22 @@ _Static_assert(MAX_SLOTS % SLOTS_PER_PAGE == 0, "pages must tile the index space
  * different objects do not pass lines back and forth. */
 typedef struct slot {
     _Alignas(CACHE_LINE) plat_lock lock;
+    /* Odd while a holder of the lock changes id or words: readers of the
+     * words retry until they see the same even value before and after. */
+    _Atomic uint32_t sequence;
     _Atomic uint64_t id; /* the live ID, 0 while the slot is free */
     void *object;
     uint32_t generation; /* of the last ID handed out from this slot */
     uint32_t next_free;
+    /* The inline words, as 32-bit halves: atomic loads and stores of
+     * those are plain moves on i686 too. */
+    _Atomic uint32_t halves[2 * TABLE_INLINE_WORDS];
 } slot;
+
+#ifdef _WIN32
+/* In the DLL; the native build's pthread mutex is larger. */
+_Static_assert(sizeof(slot) == CACHE_LINE, "a slot fills exactly one cache line");
+#endif
 
 static struct {
     plat_lock lock; /* guards free_head, used_slots, live and page creation */
@@ -122,6 +133,36 @@ uint32_t table_insert(object_type type, void *object, uint64_t *id)
     return NO_ERROR;
 }
 
+/* The writer's half of the seqlock, for a holder of the slot's lock. The
+ * words are written with release stores: a reader that sees any of them
+ * also sees the odd sequence stored before, and so retries. */
+static void begin_write(slot *s)
+{
+    uint32_t sequence = atomic_load_explicit(&s->sequence, memory_order_relaxed);
+    atomic_store_explicit(&s->sequence, sequence + 1, memory_order_relaxed);
+}
+
+static void write_words(slot *s, const table_words *words)
+{
+    for (int i = 0; i < TABLE_INLINE_WORDS; i++) {
+        atomic_store_explicit(&s->halves[2 * i], (uint32_t)words->word[i], memory_order_release);
+        atomic_store_explicit(&s->halves[2 * i + 1], (uint32_t)(words->word[i] >> 32), memory_order_release);
+    }
+}
+
+static uint64_t read_word(slot *s, int i, memory_order order)
+{
+    uint64_t low = atomic_load_explicit(&s->halves[2 * i], order);
+    uint64_t high = atomic_load_explicit(&s->halves[2 * i + 1], order);
+    return low | high << 32;
+}
+
+static void end_write(slot *s)
+{
+    uint32_t sequence = atomic_load_explicit(&s->sequence, memory_order_relaxed);
+    atomic_store_explicit(&s->sequence, sequence + 1, memory_order_release);
+}
+
 void *table_acquire(uint64_t id, object_type type)
 {
     slot *s = slot_for(id, type);
@@ -151,7 +192,11 @@ void *table_remove(uint64_t id, object_type type)
         return NULL;
     }
     void *object = s->object;
+    table_words cleared = { { 0 } };
+    begin_write(s);
     atomic_store_explicit(&s->id, 0, memory_order_relaxed);
+    write_words(s, &cleared);
+    end_write(s);
     s->object = NULL;
     int retire = s->generation == MAX_GENERATION;
     plat_lock_release(&s->lock);
@@ -171,6 +216,48 @@ int table_is_live(uint64_t id, object_type type)
 {
     slot *s = slot_for(id, type);
     return s && atomic_load_explicit(&s->id, memory_order_relaxed) == id;
+}
+
+int table_read_words(uint64_t id, object_type type, table_words *words)
+{
+    slot *s = slot_for(id, type);
+    if (!s)
+        return 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        uint32_t before = atomic_load_explicit(&s->sequence, memory_order_acquire);
+        if (before & 1)
+            continue;
+        /* An ID is cleared only inside a write, so if the sequence holds
+         * still, the ID was live for the whole copy. Acquire: seeing a new
+         * ID means seeing the words its slot's last close cleared. */
+        if (atomic_load_explicit(&s->id, memory_order_acquire) != id)
+            return 0;
+        for (int i = 0; i < TABLE_INLINE_WORDS; i++)
+            words->word[i] = read_word(s, i, memory_order_acquire);
+        if (atomic_load_explicit(&s->sequence, memory_order_relaxed) == before)
+            return 1;
+    }
+    /* Writers keep getting in the way: wait for the slot like its users. */
+    if (!table_acquire(id, type))
+        return 0;
+    table_load_words(id, words);
+    table_release(id);
+    return 1;
+}
+
+void table_load_words(uint64_t id, table_words *words)
+{
+    slot *s = slot_at((uint32_t)(id & (MAX_SLOTS - 1)));
+    for (int i = 0; i < TABLE_INLINE_WORDS; i++)
+        words->word[i] = read_word(s, i, memory_order_relaxed);
+}
+
+void table_store_words(uint64_t id, const table_words *words)
+{
+    slot *s = slot_at((uint32_t)(id & (MAX_SLOTS - 1)));
+    begin_write(s);
+    write_words(s, words);
+    end_write(s);
 }
 
 uint32_t table_live_count(void)

@@ -11,8 +11,14 @@
  * Each slot has its own lock. table_acquire() returns the object with its slot
  * locked; all work on the object happens under that lock, which orders a close
  * racing a use. Slots change type as they are reused, so no slot lock is
- * taken while another is held: table_insert() and table_is_live() take none,
- * and are what a caller holding a slot may use. */
+ * taken while another is held: table_insert(), table_is_live() and
+ * table_read_words() take none, and are what a caller holding a slot may use.
+ *
+ * Each slot also carries a few words of the object's own, kept in the slot's
+ * cache line so that reading them costs no pointer chase and no lock: a
+ * sequence counter (a seqlock) lets table_read_words() take a consistent
+ * snapshot while writers, who hold the slot, change them. They are zero when
+ * an ID is handed out. */
 #ifndef HTTPAPI_HANDLE_TABLE_H
 #define HTTPAPI_HANDLE_TABLE_H
 
@@ -50,6 +56,25 @@ void *table_remove(uint64_t id, object_type type);
 
 /* Whether the ID is live right now (it may be closed right after). */
 int table_is_live(uint64_t id, object_type type);
+
+/* The inline words of a slot. They are handed over as whole 64-bit words
+ * so that a caller unpacking them with shifts reads each with the width it
+ * was written with (mixing widths through memory stalls store forwarding,
+ * which cost more than the rest of a query). */
+enum { TABLE_INLINE_WORDS = 3 };
+typedef struct table_words {
+    uint64_t word[TABLE_INLINE_WORDS];
+} table_words;
+
+/* A consistent copy of the words of a live ID of that type, taken without
+ * the slot's lock. Returns 0 when the ID is not live (words then hold
+ * nothing of use). */
+int table_read_words(uint64_t id, object_type type, table_words *words);
+
+/* For the holder of id's slot (table_acquire): its words, and replacing
+ * them. */
+void table_load_words(uint64_t id, table_words *words);
+void table_store_words(uint64_t id, const table_words *words);
 
 /* Number of live objects, for tests and benchmarks. */
 uint32_t table_live_count(void);

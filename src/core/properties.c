@@ -7,13 +7,55 @@
 #include "objects.h"
 #include "platform.h"
 
-/* The values an object carries itself. A field whose bytes are all zero is
- * not set: Present = 0, or a NULL pointer. */
+/* The fixed-size values of an object (state, timeouts, QoS limits) live in
+ * its slot's inline words, where a query reads them without a lock or a
+ * pointer chase (handle_table.h). A value that is not set is all zero. */
+typedef struct fixed_values {
+    uint8_t present; /* bits of fixed_value */
+    uint8_t state;   /* HTTP_ENABLED_STATE: the validator lets only 0 and 1 through */
+    USHORT header_wait;
+    USHORT entity_body, drain_entity_body, request_queue, idle_connection;
+    ULONG min_send_rate;
+    ULONG max_bandwidth;
+    ULONG max_connections;
+} fixed_values;
+
+typedef enum fixed_value {
+    FIXED_STATE = 1,
+    FIXED_TIMEOUTS = 2,
+    FIXED_BANDWIDTH = 4,
+    FIXED_CONNECTION_LIMIT = 8,
+} fixed_value;
+
+/* Packed into the slot's three 64-bit words with shifts, not memcpy (see
+ * table_words). */
+static fixed_values fixed_values_of(const table_words *words)
+{
+    uint64_t a = words->word[0], b = words->word[1], c = words->word[2];
+    fixed_values values = {
+        .present = (uint8_t)a, .state = (uint8_t)(a >> 8), .header_wait = (USHORT)(a >> 16),
+        .entity_body = (USHORT)(a >> 32), .drain_entity_body = (USHORT)(a >> 48),
+        .request_queue = (USHORT)b, .idle_connection = (USHORT)(b >> 16), .min_send_rate = (ULONG)(b >> 32),
+        .max_bandwidth = (ULONG)c, .max_connections = (ULONG)(c >> 32),
+    };
+    return values;
+}
+
+static table_words words_of(const fixed_values *values)
+{
+    _Static_assert(TABLE_INLINE_WORDS == 3, "the fixed values take three words");
+    table_words words = { {
+        values->present | (uint64_t)values->state << 8 | (uint64_t)values->header_wait << 16
+            | (uint64_t)values->entity_body << 32 | (uint64_t)values->drain_entity_body << 48,
+        values->request_queue | (uint64_t)values->idle_connection << 16 | (uint64_t)values->min_send_rate << 32,
+        values->max_bandwidth | (uint64_t)values->max_connections << 32,
+    } };
+    return words;
+}
+
+/* The other values an object carries itself, in a block of their own. A
+ * field whose bytes are all zero is not set. */
 struct property_block {
-    HTTP_STATE_INFO state;
-    HTTP_TIMEOUT_LIMIT_INFO timeouts;
-    HTTP_BANDWIDTH_LIMIT_INFO bandwidth;
-    HTTP_CONNECTION_LIMIT_INFO connection_limit;
     HANDLE request_queue; /* the binding */
     /* Each one allocation: the structure, then the data it points to. */
     HTTP_LOGGING_INFO *logging;
@@ -23,10 +65,6 @@ struct property_block {
 };
 
 typedef enum block_field {
-    FIELD_STATE,
-    FIELD_TIMEOUTS,
-    FIELD_BANDWIDTH,
-    FIELD_CONNECTION_LIMIT,
     FIELD_REQUEST_QUEUE,
     FIELD_LOGGING,
     FIELD_AUTHENTICATION,
@@ -39,10 +77,6 @@ typedef enum block_field {
 static const struct {
     size_t offset, size;
 } fields[FIELD_COUNT] = {
-    [FIELD_STATE] = FIELD(state),
-    [FIELD_TIMEOUTS] = FIELD(timeouts),
-    [FIELD_BANDWIDTH] = FIELD(bandwidth),
-    [FIELD_CONNECTION_LIMIT] = FIELD(connection_limit),
     [FIELD_REQUEST_QUEUE] = FIELD(request_queue),
     [FIELD_LOGGING] = FIELD(logging),
     [FIELD_AUTHENTICATION] = FIELD(authentication),
@@ -51,7 +85,7 @@ static const struct {
 };
 #undef FIELD
 
-enum { LARGEST_FIELD = sizeof(HTTP_TIMEOUT_LIMIT_INFO) };
+enum { LARGEST_FIELD = sizeof(HANDLE) };
 
 /* The API defaults for timeouts: 120 s for every timer, 150 bytes/s. */
 enum {
@@ -151,39 +185,6 @@ static void *layout_copy(layout *out, const void *data, size_t size, size_t alig
     uint64_t at = layout_place(out, size, alignment);
     layout_write(out, at, data, size);
     return layout_address(out, at);
-}
-
-static void layout_state(layout *out, const void *source)
-{
-    layout_copy(out, source, sizeof(HTTP_STATE_INFO), _Alignof(HTTP_STATE_INFO));
-}
-
-static void layout_timeouts(layout *out, const void *source)
-{
-    layout_copy(out, source, sizeof(HTTP_TIMEOUT_LIMIT_INFO), _Alignof(HTTP_TIMEOUT_LIMIT_INFO));
-}
-
-/* What a QoS query answers: the type asked for and that type's limit. */
-typedef struct qos_answer {
-    HTTP_QOS_SETTING_TYPE type;
-    HTTP_BANDWIDTH_LIMIT_INFO bandwidth;
-    HTTP_CONNECTION_LIMIT_INFO connection_limit;
-} qos_answer;
-
-static void layout_qos(layout *out, const void *source)
-{
-    const qos_answer *answer = source;
-    HTTP_QOS_SETTING_INFO info;
-    memset(&info, 0, sizeof(info));
-    uint64_t at = layout_place(out, sizeof(info), _Alignof(HTTP_QOS_SETTING_INFO));
-    info.QosType = answer->type;
-    if (answer->type == HttpQosSettingTypeBandwidth)
-        info.QosSetting = layout_copy(out, &answer->bandwidth, sizeof(answer->bandwidth),
-                                      _Alignof(HTTP_BANDWIDTH_LIMIT_INFO));
-    else
-        info.QosSetting = layout_copy(out, &answer->connection_limit, sizeof(answer->connection_limit),
-                                      _Alignof(HTTP_CONNECTION_LIMIT_INFO));
-    layout_write(out, at, &info, sizeof(info));
 }
 
 /* A string given as pointer and byte length; a NULL pointer or a zero
@@ -330,61 +331,15 @@ static void *deep_copy(layout_function place_value, const void *source)
 
 /* ---- Set ---- */
 
-/* Reads an accepted set into update (an empty block): the new value in the
- * field the property uses, or nothing there for a removal. */
+/* Reads an accepted set of a property kept in the block into update (an
+ * empty block): the new value in the field the property uses, or nothing
+ * there for a removal. */
 static property_verdict read_set(HTTP_SERVER_PROPERTY property, const void *buffer, property_block *update,
                                  block_field *field)
 {
     static const property_verdict done = { NO_ERROR, NULL };
     static const property_verdict out_of_memory = { ERROR_NOT_ENOUGH_MEMORY, NULL };
     switch (property) {
-    case HttpServerStateProperty: {
-        HTTP_STATE_INFO info;
-        memcpy(&info, buffer, sizeof(info));
-        *field = FIELD_STATE;
-        if (info.Flags.Present) {
-            update->state.Flags = present_flags();
-            update->state.State = info.State;
-        }
-        return done;
-    }
-    case HttpServerTimeoutsProperty: {
-        HTTP_TIMEOUT_LIMIT_INFO info;
-        memcpy(&info, buffer, sizeof(info));
-        *field = FIELD_TIMEOUTS;
-        if (info.Flags.Present) {
-            update->timeouts.Flags = present_flags();
-            update->timeouts.EntityBody = info.EntityBody;
-            update->timeouts.DrainEntityBody = info.DrainEntityBody;
-            update->timeouts.RequestQueue = info.RequestQueue;
-            update->timeouts.IdleConnection = info.IdleConnection;
-            update->timeouts.HeaderWait = info.HeaderWait;
-            update->timeouts.MinSendRate = info.MinSendRate;
-        }
-        return done;
-    }
-    case HttpServerQosProperty: {
-        HTTP_QOS_SETTING_INFO info;
-        memcpy(&info, buffer, sizeof(info));
-        if (info.QosType == HttpQosSettingTypeBandwidth) {
-            HTTP_BANDWIDTH_LIMIT_INFO limit;
-            memcpy(&limit, info.QosSetting, sizeof(limit));
-            *field = FIELD_BANDWIDTH;
-            if (limit.Flags.Present) {
-                update->bandwidth.Flags = present_flags();
-                update->bandwidth.MaxBandwidth = limit.MaxBandwidth;
-            }
-        } else {
-            HTTP_CONNECTION_LIMIT_INFO limit;
-            memcpy(&limit, info.QosSetting, sizeof(limit));
-            *field = FIELD_CONNECTION_LIMIT;
-            if (limit.Flags.Present) {
-                update->connection_limit.Flags = present_flags();
-                update->connection_limit.MaxConnections = limit.MaxConnections;
-            }
-        }
-        return done;
-    }
     case HttpServerBindingProperty: {
         HTTP_BINDING_INFO info;
         memcpy(&info, buffer, sizeof(info));
@@ -453,11 +408,86 @@ static property_verdict not_open(property_owner owner)
     return verdict;
 }
 
+static int is_fixed_size(HTTP_SERVER_PROPERTY property)
+{
+    return property == HttpServerStateProperty || property == HttpServerTimeoutsProperty
+        || property == HttpServerQosProperty;
+}
+
+static void mark_present(fixed_values *values, fixed_value value, int present)
+{
+    values->present = (uint8_t)(present ? values->present | value : values->present & ~value);
+}
+
+/* Applies an accepted set of a fixed-size property to values: the new
+ * value, or for Present = 0 none (all zero). */
+static void apply_fixed_set(HTTP_SERVER_PROPERTY property, const void *buffer, fixed_values *values)
+{
+    switch (property) {
+    case HttpServerStateProperty: {
+        HTTP_STATE_INFO info;
+        memcpy(&info, buffer, sizeof(info));
+        mark_present(values, FIXED_STATE, info.Flags.Present);
+        values->state = info.Flags.Present ? (uint8_t)info.State : 0;
+        return;
+    }
+    case HttpServerTimeoutsProperty: {
+        HTTP_TIMEOUT_LIMIT_INFO info;
+        memcpy(&info, buffer, sizeof(info));
+        if (!info.Flags.Present)
+            memset(&info, 0, sizeof(info));
+        mark_present(values, FIXED_TIMEOUTS, info.Flags.Present);
+        values->entity_body = info.EntityBody;
+        values->drain_entity_body = info.DrainEntityBody;
+        values->request_queue = info.RequestQueue;
+        values->idle_connection = info.IdleConnection;
+        values->header_wait = info.HeaderWait;
+        values->min_send_rate = info.MinSendRate;
+        return;
+    }
+    default: { /* HttpServerQosProperty */
+        HTTP_QOS_SETTING_INFO info;
+        memcpy(&info, buffer, sizeof(info));
+        if (info.QosType == HttpQosSettingTypeBandwidth) {
+            HTTP_BANDWIDTH_LIMIT_INFO limit;
+            memcpy(&limit, info.QosSetting, sizeof(limit));
+            mark_present(values, FIXED_BANDWIDTH, limit.Flags.Present);
+            values->max_bandwidth = limit.Flags.Present ? limit.MaxBandwidth : 0;
+        } else {
+            HTTP_CONNECTION_LIMIT_INFO limit;
+            memcpy(&limit, info.QosSetting, sizeof(limit));
+            mark_present(values, FIXED_CONNECTION_LIMIT, limit.Flags.Present);
+            values->max_connections = limit.Flags.Present ? limit.MaxConnections : 0;
+        }
+        return;
+    }
+    }
+}
+
+static property_verdict set_fixed_size(property_owner owner, uint64_t id, HTTP_SERVER_PROPERTY property,
+                                       const void *buffer)
+{
+    static const property_verdict done = { NO_ERROR, NULL };
+    if (!table_acquire(id, object_type_of(owner)))
+        return not_open(owner);
+    table_words words;
+    table_load_words(id, &words);
+    fixed_values values = fixed_values_of(&words);
+    apply_fixed_set(property, buffer, &values);
+    words = words_of(&values);
+    table_store_words(id, &words);
+    table_release(id);
+    return done;
+}
+
 property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PROPERTY property, const void *buffer)
 {
+    if (is_fixed_size(property))
+        return set_fixed_size(owner, id, property, buffer);
+
     property_block update;
     memset(&update, 0, sizeof(update));
-    block_field field = FIELD_STATE;
+    block_field field = FIELD_REQUEST_QUEUE;
     property_verdict verdict = read_set(property, buffer, &update, &field);
     if (verdict.error)
         return verdict;
@@ -514,82 +544,152 @@ int property_is_queryable(HTTP_SERVER_PROPERTY property)
         || property == HttpServerChannelBindProperty;
 }
 
-static const HTTP_STATE_INFO default_state = { { 0 }, HttpEnabledStateActive };
-static const HTTP_TIMEOUT_LIMIT_INFO default_timeouts = {
-    { 0 }, DEFAULT_TIMER_SECONDS, DEFAULT_TIMER_SECONDS, DEFAULT_TIMER_SECONDS,
-    DEFAULT_TIMER_SECONDS, DEFAULT_TIMER_SECONDS, DEFAULT_MIN_SEND_RATE,
-};
-static const HTTP_BANDWIDTH_LIMIT_INFO default_bandwidth = { { 0 }, HTTP_LIMIT_INFINITE };
-static const HTTP_CONNECTION_LIMIT_INFO default_connection_limit = { { 0 }, HTTP_LIMIT_INFINITE };
 static const HTTP_SERVER_AUTHENTICATION_INFO default_authentication;
 static const HTTP_CHANNEL_BIND_INFO default_channel_bind = { HttpAuthenticationHardeningLegacy, 0, NULL, 0 };
 
-/* Answers a query from the object's block (NULL when it has none), called
- * with the object's slot held. */
-static property_verdict answer_query(const property_block *block, property_owner owner,
-                                     HTTP_SERVER_PROPERTY property, void *buffer, ULONG length, ULONG *needed)
+/* Fixed-size answers are written field by field into the caller's buffer
+ * (which need not be aligned), each field with one store of its own width:
+ * building a structure with narrow stores and copying it with wide loads
+ * would stall store forwarding, which cost more than the rest of a query. */
+static void put_ulong(void *buffer, size_t offset, ULONG value)
 {
-    static const property_block no_values;
-    if (!block)
-        block = &no_values;
+    memcpy((unsigned char *)buffer + offset, &value, sizeof(value));
+}
+
+static void put_ushort(void *buffer, size_t offset, USHORT value)
+{
+    memcpy((unsigned char *)buffer + offset, &value, sizeof(value));
+}
+
+/* HTTP_PROPERTY_FLAGS as a ULONG: Present is bit 0. */
+static ULONG flags_word(const fixed_values *values, fixed_value value)
+{
+    return (values->present & value) ? 1 : 0;
+}
+
+_Static_assert(sizeof(HTTP_PROPERTY_FLAGS) == sizeof(ULONG) && sizeof(HTTP_ENABLED_STATE) == sizeof(ULONG)
+                   && sizeof(HTTP_QOS_SETTING_TYPE) == sizeof(ULONG),
+               "flags and enumerations are written as ULONGs");
+
+static void write_state(void *buffer, const fixed_values *values)
+{
+    int set = values->present & FIXED_STATE;
+    put_ulong(buffer, offsetof(HTTP_STATE_INFO, Flags), flags_word(values, FIXED_STATE));
+    put_ulong(buffer, offsetof(HTTP_STATE_INFO, State), set ? values->state : HttpEnabledStateActive);
+}
+
+/* Unset: the API defaults, 120 s for every timer and 150 bytes/s. */
+static void write_timeouts(void *buffer, const fixed_values *values)
+{
+    int set = values->present & FIXED_TIMEOUTS;
+    memset(buffer, 0, sizeof(HTTP_TIMEOUT_LIMIT_INFO)); /* the padding */
+    put_ulong(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, Flags), flags_word(values, FIXED_TIMEOUTS));
+    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, EntityBody),
+               set ? values->entity_body : DEFAULT_TIMER_SECONDS);
+    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, DrainEntityBody),
+               set ? values->drain_entity_body : DEFAULT_TIMER_SECONDS);
+    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, RequestQueue),
+               set ? values->request_queue : DEFAULT_TIMER_SECONDS);
+    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, IdleConnection),
+               set ? values->idle_connection : DEFAULT_TIMER_SECONDS);
+    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, HeaderWait),
+               set ? values->header_wait : DEFAULT_TIMER_SECONDS);
+    put_ulong(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, MinSendRate),
+              set ? values->min_send_rate : DEFAULT_MIN_SEND_RATE);
+}
+
+/* The HTTP_QOS_SETTING_INFO, then the limit it points to right after it.
+ * Both limit structures are a Flags word then one ULONG; unset, that is
+ * HTTP_LIMIT_INFINITE. */
+_Static_assert(offsetof(HTTP_BANDWIDTH_LIMIT_INFO, MaxBandwidth)
+                       == offsetof(HTTP_CONNECTION_LIMIT_INFO, MaxConnections)
+                   && sizeof(HTTP_BANDWIDTH_LIMIT_INFO) == sizeof(HTTP_CONNECTION_LIMIT_INFO)
+                   && sizeof(HTTP_QOS_SETTING_INFO) % _Alignof(HTTP_BANDWIDTH_LIMIT_INFO) == 0,
+               "one layout serves both QoS answers");
+enum { QOS_ANSWER_SIZE = sizeof(HTTP_QOS_SETTING_INFO) + sizeof(HTTP_BANDWIDTH_LIMIT_INFO) };
+
+static void write_qos(void *buffer, HTTP_QOS_SETTING_TYPE type, const fixed_values *values)
+{
+    int bandwidth = type == HttpQosSettingTypeBandwidth;
+    fixed_value which = bandwidth ? FIXED_BANDWIDTH : FIXED_CONNECTION_LIMIT;
+    ULONG limit = bandwidth ? values->max_bandwidth : values->max_connections;
+    unsigned char *setting = (unsigned char *)buffer + sizeof(HTTP_QOS_SETTING_INFO);
+    memset(buffer, 0, sizeof(HTTP_QOS_SETTING_INFO)); /* the padding */
+    put_ulong(buffer, offsetof(HTTP_QOS_SETTING_INFO, QosType), type);
+    memcpy((unsigned char *)buffer + offsetof(HTTP_QOS_SETTING_INFO, QosSetting), &setting, sizeof(setting));
+    put_ulong(setting, offsetof(HTTP_BANDWIDTH_LIMIT_INFO, Flags), flags_word(values, which));
+    put_ulong(setting, offsetof(HTTP_BANDWIDTH_LIMIT_INFO, MaxBandwidth),
+              (values->present & which) ? limit : HTTP_LIMIT_INFINITE);
+}
+
+static const property_verdict too_small = {
+    ERROR_MORE_DATA, "PropertyInformationLength is smaller than the answer (ReturnLength gives the size needed)"
+};
+
+/* Answers State, Timeouts and Qos from the object's fixed values. */
+static property_verdict answer_fixed(const fixed_values *values, property_owner owner, HTTP_SERVER_PROPERTY property,
+                                     void *buffer, ULONG length, ULONG *needed)
+{
+    static const property_verdict answered = { NO_ERROR, NULL };
+    switch (property) {
+    case HttpServerStateProperty:
+        *needed = sizeof(HTTP_STATE_INFO);
+        if (length < *needed)
+            return too_small;
+        write_state(buffer, values);
+        return answered;
+    case HttpServerTimeoutsProperty:
+        *needed = sizeof(HTTP_TIMEOUT_LIMIT_INFO);
+        if (length < *needed)
+            return too_small;
+        write_timeouts(buffer, values);
+        return answered;
+    default: { /* HttpServerQosProperty */
+        *needed = QOS_ANSWER_SIZE;
+        if (length < sizeof(HTTP_QOS_SETTING_INFO))
+            return too_small; /* too short to say which type; every answer has this size */
+        HTTP_QOS_SETTING_TYPE type;
+        memcpy(&type, (const unsigned char *)buffer + offsetof(HTTP_QOS_SETTING_INFO, QosType), sizeof(type));
+        if (type != HttpQosSettingTypeBandwidth
+            && !(type == HttpQosSettingTypeConnectionLimit && owner == OWNER_URL_GROUP)) {
+            property_verdict verdict = {
+                ERROR_INVALID_PARAMETER,
+                owner == OWNER_URL_GROUP
+                    ? "QosType must be HttpQosSettingTypeBandwidth or HttpQosSettingTypeConnectionLimit"
+                    : "QosType must be HttpQosSettingTypeBandwidth on a server session"
+            };
+            return verdict;
+        }
+        if (length < *needed)
+            return too_small;
+        write_qos(buffer, type, values);
+        return answered;
+    }
+    }
+}
+
+/* Answers Authentication and ChannelBind from the object's block (NULL when
+ * it has none), read with the object's slot held. */
+static property_verdict answer_from_block(const property_block *block, HTTP_SERVER_PROPERTY property, void *buffer,
+                                          ULONG length, ULONG *needed)
+{
     property_verdict verdict = { NO_ERROR, NULL };
     layout_function place_answer;
     const void *source;
-    qos_answer qos;
-    switch (property) {
-    case HttpServerStateProperty:
-        place_answer = layout_state;
-        source = field_is_set(block, FIELD_STATE) ? &block->state : &default_state;
-        break;
-    case HttpServerTimeoutsProperty:
-        place_answer = layout_timeouts;
-        source = field_is_set(block, FIELD_TIMEOUTS) ? &block->timeouts : &default_timeouts;
-        break;
-    case HttpServerQosProperty:
-        memset(&qos, 0, sizeof(qos));
-        qos.type = HttpQosSettingTypeBandwidth;
-        place_answer = layout_qos;
-        source = &qos;
-        if (length < sizeof(HTTP_QOS_SETTING_INFO))
-            break; /* too short to say which type: the size check below answers */
-        HTTP_QOS_SETTING_INFO request;
-        memcpy(&request, buffer, sizeof(request));
-        qos.type = request.QosType;
-        qos.bandwidth = field_is_set(block, FIELD_BANDWIDTH) ? block->bandwidth : default_bandwidth;
-        qos.connection_limit = field_is_set(block, FIELD_CONNECTION_LIMIT) ? block->connection_limit
-                                                                            : default_connection_limit;
-        if (request.QosType == HttpQosSettingTypeBandwidth)
-            break;
-        if (request.QosType == HttpQosSettingTypeConnectionLimit && owner == OWNER_URL_GROUP)
-            break;
-        verdict.error = ERROR_INVALID_PARAMETER;
-        verdict.rule = owner == OWNER_URL_GROUP
-                           ? "QosType must be HttpQosSettingTypeBandwidth or HttpQosSettingTypeConnectionLimit"
-                           : "QosType must be HttpQosSettingTypeBandwidth on a server session";
-        return verdict;
-    case HttpServerAuthenticationProperty:
+    if (property == HttpServerAuthenticationProperty) {
         place_answer = layout_authentication;
-        source = block->authentication ? block->authentication : &default_authentication;
-        break;
-    case HttpServerChannelBindProperty:
+        source = block && block->authentication ? block->authentication : &default_authentication;
+    } else {
         place_answer = layout_channel_bind;
-        source = block->channel_bind ? block->channel_bind : &default_channel_bind;
-        break;
-    default:
-        verdict.error = ERROR_INVALID_PARAMETER;
-        verdict.rule = "Property cannot be queried";
-        return verdict;
+        source = block && block->channel_bind ? block->channel_bind : &default_channel_bind;
     }
 
     layout measure = { NULL, 0 };
     place_answer(&measure, source);
     /* Stored values were capped at a ULONG when they were copied in. */
     *needed = (ULONG)measure.size;
-    if (measure.size > length) {
-        verdict.error = ERROR_MORE_DATA;
-        verdict.rule = "PropertyInformationLength is smaller than the answer (ReturnLength gives the size needed)";
-        return verdict;
-    }
+    if (measure.size > length)
+        return too_small;
     layout answer = { buffer, 0 };
     place_answer(&answer, source);
     return verdict;
@@ -598,10 +698,18 @@ static property_verdict answer_query(const property_block *block, property_owner
 property_verdict property_query(property_owner owner, uint64_t id, HTTP_SERVER_PROPERTY property, void *buffer,
                                 ULONG length, ULONG *needed)
 {
+    if (is_fixed_size(property)) {
+        /* No lock: a snapshot of the slot's words. */
+        table_words words;
+        if (!table_read_words(id, object_type_of(owner), &words))
+            return not_open(owner);
+        fixed_values values = fixed_values_of(&words);
+        return answer_fixed(&values, owner, property, buffer, length, needed);
+    }
     void *object = table_acquire(id, object_type_of(owner));
     if (!object)
         return not_open(owner);
-    property_verdict verdict = answer_query(*block_of(owner, object), owner, property, buffer, length, needed);
+    property_verdict verdict = answer_from_block(*block_of(owner, object), property, buffer, length, needed);
     table_release(id);
     return verdict;
 }
@@ -615,10 +723,6 @@ static uint32_t copy_values(property_block *copy, const property_block *source, 
     memset(copy, 0, sizeof(*copy));
     if (!source)
         return NO_ERROR;
-    copy->state = source->state;
-    copy->timeouts = source->timeouts;
-    copy->bandwidth = source->bandwidth;
-    copy->connection_limit = source->connection_limit;
     copy->request_queue = source->request_queue;
     int failed = (source->logging && !skip->logging && !(copy->logging = deep_copy(layout_logging, source->logging)))
         || (source->authentication && !skip->authentication
@@ -645,11 +749,13 @@ uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
 {
     static const property_block nothing;
     property_block own, inherited;
+    table_words own_words, inherited_words;
 
     url_group *group = table_acquire(group_id, OBJECT_URL_GROUP);
     if (!group)
         return ERROR_INVALID_PARAMETER;
     uint64_t session_id = group->session_id;
+    table_load_words(group_id, &own_words);
     uint32_t error = copy_values(&own, group->properties, &nothing);
     table_release(group_id);
     if (error)
@@ -662,6 +768,7 @@ uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
         release_values(&own);
         return ERROR_INVALID_PARAMETER;
     }
+    table_load_words(session_id, &inherited_words);
     error = copy_values(&inherited, session->properties, &own);
     table_release(session_id);
     if (error) {
@@ -669,26 +776,27 @@ uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
         return error;
     }
 
+    /* Unset values are all zero, timers included. */
+    fixed_values mine = fixed_values_of(&own_words), theirs = fixed_values_of(&inherited_words);
     effective_config result;
     memset(&result, 0, sizeof(result));
-    result.state = own.state.Flags.Present ? own.state.State
-                 : inherited.state.Flags.Present ? inherited.state.State
+    result.state = mine.present & FIXED_STATE ? (HTTP_ENABLED_STATE)mine.state
+                 : theirs.present & FIXED_STATE ? (HTTP_ENABLED_STATE)theirs.state
                  : HttpEnabledStateActive;
-    const HTTP_TIMEOUT_LIMIT_INFO *mine = &own.timeouts, *theirs = &inherited.timeouts;
-    result.timeouts.EntityBody = (USHORT)resolve_timer(mine->EntityBody, theirs->EntityBody, DEFAULT_TIMER_SECONDS);
+    result.timeouts.EntityBody = (USHORT)resolve_timer(mine.entity_body, theirs.entity_body, DEFAULT_TIMER_SECONDS);
     result.timeouts.DrainEntityBody =
-        (USHORT)resolve_timer(mine->DrainEntityBody, theirs->DrainEntityBody, DEFAULT_TIMER_SECONDS);
-    result.timeouts.RequestQueue = (USHORT)resolve_timer(mine->RequestQueue, theirs->RequestQueue, DEFAULT_TIMER_SECONDS);
+        (USHORT)resolve_timer(mine.drain_entity_body, theirs.drain_entity_body, DEFAULT_TIMER_SECONDS);
+    result.timeouts.RequestQueue =
+        (USHORT)resolve_timer(mine.request_queue, theirs.request_queue, DEFAULT_TIMER_SECONDS);
     result.timeouts.IdleConnection =
-        (USHORT)resolve_timer(mine->IdleConnection, theirs->IdleConnection, DEFAULT_TIMER_SECONDS);
-    result.timeouts.HeaderWait = (USHORT)resolve_timer(mine->HeaderWait, theirs->HeaderWait, DEFAULT_TIMER_SECONDS);
-    result.timeouts.MinSendRate = resolve_timer(mine->MinSendRate, theirs->MinSendRate, DEFAULT_MIN_SEND_RATE);
-    result.max_bandwidth = own.bandwidth.Flags.Present ? own.bandwidth.MaxBandwidth
-                         : inherited.bandwidth.Flags.Present ? inherited.bandwidth.MaxBandwidth
+        (USHORT)resolve_timer(mine.idle_connection, theirs.idle_connection, DEFAULT_TIMER_SECONDS);
+    result.timeouts.HeaderWait = (USHORT)resolve_timer(mine.header_wait, theirs.header_wait, DEFAULT_TIMER_SECONDS);
+    result.timeouts.MinSendRate = resolve_timer(mine.min_send_rate, theirs.min_send_rate, DEFAULT_MIN_SEND_RATE);
+    result.max_bandwidth = mine.present & FIXED_BANDWIDTH ? mine.max_bandwidth
+                         : theirs.present & FIXED_BANDWIDTH ? theirs.max_bandwidth
                          : HTTP_LIMIT_INFINITE;
     /* Sessions take neither connection limits nor bindings. */
-    result.max_connections = own.connection_limit.Flags.Present ? own.connection_limit.MaxConnections
-                                                                : HTTP_LIMIT_INFINITE;
+    result.max_connections = mine.present & FIXED_CONNECTION_LIMIT ? mine.max_connections : HTTP_LIMIT_INFINITE;
     result.request_queue = own.request_queue;
     /* inherited holds copies only where own has none: each value below is
      * the only copy made of it, and the result takes it over. */

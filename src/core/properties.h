@@ -2,9 +2,11 @@
  * set, queried, and resolved into the configuration in force for a URL
  * group.
  *
- * Each object keeps its own values in one property_block, allocated by the
- * first set that stores something and freed when a removal leaves it empty,
- * so an object that has none costs one NULL pointer. Strings and arrays are
+ * The fixed-size values (state, timeouts, QoS limits) live in the object's
+ * slot in the handle table: a set writes them under the slot's lock, a query
+ * reads them with no lock at all. The others live in one property_block,
+ * allocated by the first set that stores something and freed when a removal
+ * leaves it empty, so an object that has none costs one NULL pointer. Strings and arrays are
  * deep copies, each property's in one allocation that is never changed once
  * stored: a set builds the new value outside any lock, swaps it in under
  * the object's slot lock, and frees the old one after releasing the slot. */
