@@ -20,6 +20,10 @@ DLLS = ("ours", "builtin")
 DLL_NAME = {"ours": "this project", "builtin": "Wine builtin"}
 LIVE = [1, 10, 100, 1000, 10000, 100000, 1000000]
 PROPS = ["state", "timeouts", "qos_bandwidth", "authentication", "channel_bind"]
+# The properties whose structures have a fixed size: the set/query target is
+# about these. Authentication and channel binding carry strings and arrays
+# (their answers grow with them); they are measured and shown all the same.
+FIXED_SIZE_PROPS = ["state", "timeouts", "qos_bandwidth"]
 PROP_TITLE = {
     "state": "HttpServerStateProperty (HTTP_STATE_INFO)",
     "timeouts": "HttpServerTimeoutsProperty (HTTP_TIMEOUT_LIMIT_INFO)",
@@ -290,17 +294,22 @@ for kind in ("set", "query"):
                 base_rows.append((op, v, base, v / base, (vz / bz) if vz and bz else None))
 na_props = [f"{s}_{k}_{p}" for k in ("set", "query") for s in ("session", "group") for p in PROPS
             if value("ours", f"{s}_{k}_{p}", 100) is None]
-if base_rows:
-    worst = max(base_rows, key=lambda r: r[3])
-    best = min(base_rows, key=lambda r: r[3])
-    ok = [r for r in base_rows if r[3] <= 3]
-    text = (f"at L = 100: {len(ok)} of {len(base_rows)} within 3×; best {best[0]} {best[3]:.1f}×, "
-            f"worst {worst[0]} {worst[3]:.1f}× (baseline {fmt_t(worst[2])})")
+def is_fixed_size(op):
+    return any(op.endswith("_" + p) for p in FIXED_SIZE_PROPS)
+
+
+fixed_rows = [r for r in base_rows if is_fixed_size(r[0])]
+if fixed_rows:
+    worst = max(fixed_rows, key=lambda r: r[3])
+    best = min(fixed_rows, key=lambda r: r[3])
+    ok = [r for r in fixed_rows if r[3] <= 3]
+    text = (f"at L = 100: {len(ok)} of {len(fixed_rows)} within 3× ({', '.join(FIXED_SIZE_PROPS)}); best "
+            f"{best[0]} {best[3]:.1f}×, worst {worst[0]} {worst[3]:.1f}× (baseline {fmt_t(worst[2])})")
     if na_props:
         text += f"; {len(na_props)} not implemented yet (n/a)"
     verdicts.append(("set or query of a fixed-size property within 3× of an empty exported call + copy of the "
-                     "structure", text, verdict(len(ok) == len(base_rows)) if not na_props else
-                     (verdict(len(ok) == len(base_rows)) + " (for those measured)")))
+                     "structure", text, verdict(len(ok) == len(fixed_rows)) if not na_props else
+                     (verdict(len(ok) == len(fixed_rows)) + " (for those measured)")))
 else:
     verdicts.append(("set or query of a fixed-size property within 3× of an empty exported call + copy of the "
                      "structure", "not measured: no property set/query of this DLL succeeds yet (n/a)", "n/a"))
@@ -459,10 +468,14 @@ if flat_rows:
 if base_rows:
     add("## Set and query against the baseline (this project)")
     add("")
-    add(f"| operation | ns at L = 100 | baseline ns | ratio at L = 100 | ratio at L = {ours_max:,} |")
-    add("|---|---:|---:|---:|---:|")
+    add("The target is judged on the fixed-size structures (" + ", ".join(FIXED_SIZE_PROPS) + "); "
+        "authentication and channel binding carry strings and arrays, and are shown for comparison.")
+    add("")
+    add(f"| operation | fixed size | ns at L = 100 | baseline ns | ratio at L = 100 | ratio at L = {ours_max:,} |")
+    add("|---|---|---:|---:|---:|---:|")
     for op, v, base, r, rz in base_rows:
-        add(f"| {op} | {fmt_ns(v)} | {fmt_ns(base)} | {r:.1f}× | {fmt_x(rz, 1)} |")
+        add(f"| {op} | {'yes' if is_fixed_size(op) else 'no'} | {fmt_ns(v)} | {fmt_ns(base)} | {r:.1f}× | "
+            f"{fmt_x(rz, 1)} |")
     add("")
 
 # Memory.
@@ -582,9 +595,15 @@ if srw and heap and gp100:
         f"{fmt_t(value('ours', 'ref_critical_section_enter_leave', 0))}) and a HeapAlloc+HeapFree pair "
         f"{fmt_t(heap)}. The DLL therefore locks its objects with a lock word of its own (one interlocked "
         f"operation when free: `src/platform/platform_win32.c`); a create+close pair at small L "
-        f"({fmt_t(gp100)}) is mostly its heap allocations and interlocked operations. A set or query still "
-        f"decodes and checks the ID and takes that lock (and a set checks the structure against its rule "
-        f"table), which the baseline, a call that returns at once, does not.")
+        f"({fmt_t(gp100)}) is mostly its heap allocations and interlocked operations.")
+bq = value("ours", "baseline_call_copy_timeouts", 100)
+qt_ = value("ours", "session_query_timeouts", 100)
+if bq and qt_:
+    add(f"- A query of a fixed-size property takes no lock: the values live in the object's 64-byte slot and "
+        f"are read under a sequence counter (`src/core/handle_table.c`). It still checks the property, the "
+        f"buffer and the ID, reads the slot and writes the answer and its length: {fmt_t(qt_)} for timeouts "
+        f"against {fmt_t(bq)} for the baseline, a call that returns at once plus a copy. 3× that baseline is "
+        f"{fmt_t(3 * bq)}, about a dozen clock cycles for the whole call.")
 b1 = value("builtin", "group_create_close", 1)
 if b1 and gp100 and b1 < value("ours", "group_create_close", 1):
     add(f"- At L = 1 the builtin's URL-group pair ({fmt_t(b1)}) is cheaper than ours "
@@ -593,9 +612,9 @@ if b1 and gp100 and b1 < value("ours", "group_create_close", 1):
 st, qt = value("ours", "session_set_timeouts", 100), value("ours", "session_query_timeouts", 100)
 if st and qt and heap:
     add(f"- A set costs more than a query of the same property (timeouts on a session at L = 100: set "
-        f"{fmt_t(st)}, query {fmt_t(qt)}); the difference, {fmt_t(st - qt)}, is the validation of the "
-        f"structure and the swap of the stored value ({(st - qt) / heap:.1f}× a HeapAlloc+HeapFree pair of {fmt_t(heap)}; a set of a fixed-size "
-        f"property allocates nothing once the object holds a property).")
+        f"{fmt_t(st)}, query {fmt_t(qt)}); the difference, {fmt_t(st - qt)}, is the check of the structure "
+        f"against its rule table and the slot's lock (two interlocked operations) around the store. A set of a "
+        f"fixed-size property allocates nothing.")
 xs = value("ours", "threads2_speedup_set_only_blocked", 0)
 xq = value("ours", "threads2_speedup_query_only_blocked", 0)
 xh = value("ours", "threads2_speedup_ref_heap_alloc_free_blocked", 0)

@@ -119,6 +119,38 @@ static void thousands_of_live_objects_span_pages(void **state)
     free(ids);
 }
 
+/* The inline words: zero for a new ID, kept per ID, gone with it. */
+static void inline_words_belong_to_one_id(void **state)
+{
+    (void)state;
+    static const table_words written = { { 0x0123456789abcdefull, 0xfedcba9876543210ull, 42 } };
+    table_words words;
+    uint64_t first = insert(OBJECT_SERVER_SESSION, &objects[0]);
+    assert_true(table_read_words(first, OBJECT_SERVER_SESSION, &words));
+    for (int i = 0; i < TABLE_INLINE_WORDS; i++)
+        assert_true(words.word[i] == 0);
+
+    assert_ptr_equal(table_acquire(first, OBJECT_SERVER_SESSION), &objects[0]);
+    table_store_words(first, &written);
+    table_load_words(first, &words);
+    table_release(first);
+    assert_memory_equal(&words, &written, sizeof(words));
+    assert_true(table_read_words(first, OBJECT_SERVER_SESSION, &words));
+    assert_memory_equal(&words, &written, sizeof(words));
+    assert_false(table_read_words(first, OBJECT_URL_GROUP, &words));
+
+    assert_ptr_equal(table_remove(first, OBJECT_SERVER_SESSION), &objects[0]);
+    assert_false(table_read_words(first, OBJECT_SERVER_SESSION, &words));
+    /* The slot is reused at once: its next ID starts from zero again. */
+    uint64_t second = insert(OBJECT_SERVER_SESSION, &objects[1]);
+    assert_true((second & INDEX_MASK) == (first & INDEX_MASK));
+    assert_false(table_read_words(first, OBJECT_SERVER_SESSION, &words));
+    assert_true(table_read_words(second, OBJECT_SERVER_SESSION, &words));
+    for (int i = 0; i < TABLE_INLINE_WORDS; i++)
+        assert_true(words.word[i] == 0);
+    assert_ptr_equal(table_remove(second, OBJECT_SERVER_SESSION), &objects[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +159,7 @@ int main(void)
         cmocka_unit_test(a_reused_slot_gets_a_new_generation),
         cmocka_unit_test(an_exhausted_slot_is_retired),
         cmocka_unit_test(thousands_of_live_objects_span_pages),
+        cmocka_unit_test(inline_words_belong_to_one_id),
     };
     return cmocka_run_group_tests_name("handle table", tests, NULL, NULL);
 }
