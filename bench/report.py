@@ -602,8 +602,8 @@ if bq and qt_:
     add(f"- A query of a fixed-size property takes no lock: the values live in the object's 64-byte slot and "
         f"are read under a sequence counter (`src/core/handle_table.c`). It still checks the property, the "
         f"buffer and the ID, reads the slot and writes the answer and its length: {fmt_t(qt_)} for timeouts "
-        f"against {fmt_t(bq)} for the baseline, a call that returns at once plus a copy. 3× that baseline is "
-        f"{fmt_t(3 * bq)}, about a dozen clock cycles for the whole call.")
+        f"against {fmt_t(bq)} for the baseline, a call that returns at once plus a copy; 3× that baseline is "
+        f"{fmt_t(3 * bq)}.")
 b1 = value("builtin", "group_create_close", 1)
 if b1 and gp100 and b1 < value("ours", "group_create_close", 1):
     add(f"- At L = 1 the builtin's URL-group pair ({fmt_t(b1)}) is cheaper than ours "

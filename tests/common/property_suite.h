@@ -6,6 +6,7 @@
 #ifndef HTTPAPI_PROPERTY_SUITE_H
 #define HTTPAPI_PROPERTY_SUITE_H
 
+#include <stddef.h>
 #include <string.h>
 
 #include "handle_table.h"
@@ -432,6 +433,14 @@ static inline ULONG query_exactly(const target *t, HTTP_SERVER_PROPERTY property
     return needed;
 }
 
+/* Padding inside an answered structure is written as zero (query_exactly
+ * fills the buffer with 0xcd first). */
+static inline void assert_zero_between(const answer *a, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        assert_int_equal(a->bytes[i], 0);
+}
+
 static inline void check_fixed_size_round_trips(target_kind kind)
 {
     target t = open_target(kind);
@@ -444,12 +453,15 @@ static inline void check_fixed_size_round_trips(target_kind kind)
     assert_true(same_state((const void *)a.bytes, &s.state));
     assert_int_equal(query_exactly(&t, HttpServerTimeoutsProperty, 0, &a), sizeof(HTTP_TIMEOUT_LIMIT_INFO));
     assert_true(same_timeouts((const void *)a.bytes, &s.timeouts));
+    assert_zero_between(&a, offsetof(HTTP_TIMEOUT_LIMIT_INFO, HeaderWait) + sizeof(USHORT),
+                        offsetof(HTTP_TIMEOUT_LIMIT_INFO, MinSendRate));
 
     ULONG size = query_exactly(&t, HttpServerQosProperty, HttpQosSettingTypeBandwidth, &a);
     assert_int_equal(size, sizeof(HTTP_QOS_SETTING_INFO) + sizeof(HTTP_BANDWIDTH_LIMIT_INFO));
     const HTTP_QOS_SETTING_INFO *qos = (const void *)a.bytes;
     assert_ptr_equal(qos->QosSetting, a.bytes + sizeof(HTTP_QOS_SETTING_INFO));
     assert_true(same_qos(qos, &s.bandwidth_qos));
+    assert_zero_between(&a, sizeof(HTTP_QOS_SETTING_TYPE), offsetof(HTTP_QOS_SETTING_INFO, QosSetting));
 
     /* A query without ReturnLength. */
     memset(&a, 0, sizeof(a));
