@@ -578,22 +578,22 @@ static void write_state(void *buffer, const fixed_values *values)
     put_ulong(buffer, offsetof(HTTP_STATE_INFO, State), set ? values->state : HttpEnabledStateActive);
 }
 
+static void put_timer(void *buffer, size_t offset, int set, USHORT value)
+{
+    put_ushort(buffer, offset, set ? value : DEFAULT_TIMER_SECONDS);
+}
+
 /* Unset: the API defaults, 120 s for every timer and 150 bytes/s. */
 static void write_timeouts(void *buffer, const fixed_values *values)
 {
     int set = values->present & FIXED_TIMEOUTS;
     memset(buffer, 0, sizeof(HTTP_TIMEOUT_LIMIT_INFO)); /* the padding */
     put_ulong(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, Flags), flags_word(values, FIXED_TIMEOUTS));
-    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, EntityBody),
-               set ? values->entity_body : DEFAULT_TIMER_SECONDS);
-    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, DrainEntityBody),
-               set ? values->drain_entity_body : DEFAULT_TIMER_SECONDS);
-    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, RequestQueue),
-               set ? values->request_queue : DEFAULT_TIMER_SECONDS);
-    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, IdleConnection),
-               set ? values->idle_connection : DEFAULT_TIMER_SECONDS);
-    put_ushort(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, HeaderWait),
-               set ? values->header_wait : DEFAULT_TIMER_SECONDS);
+    put_timer(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, EntityBody), set, values->entity_body);
+    put_timer(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, DrainEntityBody), set, values->drain_entity_body);
+    put_timer(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, RequestQueue), set, values->request_queue);
+    put_timer(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, IdleConnection), set, values->idle_connection);
+    put_timer(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, HeaderWait), set, values->header_wait);
     put_ulong(buffer, offsetof(HTTP_TIMEOUT_LIMIT_INFO, MinSendRate),
               set ? values->min_send_rate : DEFAULT_MIN_SEND_RATE);
 }
