@@ -7,6 +7,8 @@
 #
 # Installs (amd64, must succeed): cmake make gcc clang mingw-w64 (x86_64 and
 # i686 cross gcc), binutils-mingw-w64, wine wine64 libwine-dev libcmocka-dev,
+# node-llhttp (llhttp's C sources, compiled into every build), curl and wrk
+# (the real clients of the serving tests),
 # dpkg-dev and xz-utils (for scripts/fetch-cmocka-source.sh).
 #
 # Best effort (never makes the script fail): wine32:i386 for running 32-bit
@@ -63,6 +65,8 @@ PKGS=(
     binutils-mingw-w64 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
     wine wine64 libwine-dev
     libcmocka-dev
+    node-llhttp
+    curl wrk
     dpkg-dev xz-utils
 )
 

@@ -33,5 +33,7 @@ ULONG WINAPI HttpTerminate(ULONG Flags, PVOID pReserved)
         return error;
     if (!initialization_remove(Flags))
         return reject("HttpTerminate", ERROR_INVALID_PARAMETER, "Flags names a flag that HttpInitialize has not initialized");
+    if ((Flags & HTTP_INITIALIZE_SERVER) && !initialization_server_active() && server_terminated_hook)
+        server_terminated_hook();
     return NO_ERROR;
 }

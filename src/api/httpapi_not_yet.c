@@ -12,22 +12,6 @@ ULONG WINAPI HttpAddFragmentToCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix,
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpAddUrl(HANDLE RequestQueueHandle, PCWSTR FullyQualifiedUrl, PVOID Reserved)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpAddUrlToUrlGroup(HTTP_URL_GROUP_ID UrlGroupId, PCWSTR pFullyQualifiedUrl, HTTP_URL_CONTEXT UrlContext,
-                                  ULONG Reserved)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpCancelHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpDeclarePush(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, HTTP_VERB Verb, PCWSTR Path,
                              PCSTR Query, PHTTP_REQUEST_HEADERS Headers)
 {
@@ -83,45 +67,6 @@ ULONG WINAPI HttpReceiveClientCertificate(HANDLE RequestQueueHandle, HTTP_CONNEC
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpReceiveHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
-                                    PHTTP_REQUEST RequestBuffer, ULONG RequestBufferLength, PULONG BytesReturned,
-                                    LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpReceiveRequestEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
-                                          PVOID EntityBuffer, ULONG EntityBufferLength, PULONG BytesReturned,
-                                          LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpRemoveUrl(HANDLE RequestQueueHandle, PCWSTR FullyQualifiedUrl)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpRemoveUrlFromUrlGroup(HTTP_URL_GROUP_ID UrlGroupId, PCWSTR pFullyQualifiedUrl, ULONG Flags)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpSendHttpResponse(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
-                                  PHTTP_RESPONSE HttpResponse, PHTTP_CACHE_POLICY CachePolicy, PULONG BytesSent,
-                                  PVOID Reserved1, ULONG Reserved2, LPOVERLAPPED Overlapped, PHTTP_LOG_DATA LogData)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpSendResponseEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, ULONG Flags,
-                                        USHORT EntityChunkCount, PHTTP_DATA_CHUNK EntityChunks, PULONG BytesSent,
-                                        PVOID Reserved1, ULONG Reserved2, LPOVERLAPPED Overlapped,
-                                        PHTTP_LOG_DATA LogData)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpSetRequestProperty(HANDLE RequestQueueHandle, HTTP_OPAQUE_ID Id, HTTP_REQUEST_PROPERTY PropertyId,
                                     PVOID Input, ULONG InputPropertySize, LPOVERLAPPED Overlapped)
 {
@@ -146,13 +91,3 @@ ULONG WINAPI HttpWaitForDemandStart(HANDLE RequestQueueHandle, LPOVERLAPPED Over
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpWaitForDisconnect(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpWaitForDisconnectEx(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, ULONG Reserved,
-                                     LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}

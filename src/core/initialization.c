@@ -42,3 +42,5 @@ int initialization_server_active(void)
     plat_lock_release(&lock);
     return active;
 }
+
+void (*server_terminated_hook)(void);

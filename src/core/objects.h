@@ -37,6 +37,11 @@ uint32_t url_group_create(uint64_t session_id, uint64_t *group_id);
  * live URL group. */
 uint32_t url_group_close(uint64_t group_id);
 
+/* Called with the ID of every URL group that closes, alone or with its
+ * session, once it is out of the table: the engine drops its URLs. NULL
+ * until the engine starts. */
+extern void (*url_group_closed_hook)(uint64_t group_id);
+
 /* Frees a group already removed from the table. */
 void url_group_destroy(url_group *group);
 

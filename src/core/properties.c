@@ -745,6 +745,33 @@ static ULONG resolve_timer(ULONG own, ULONG inherited, ULONG default_value)
     return own ? own : inherited ? inherited : default_value;
 }
 
+static int state_is_enabled(const table_words *words)
+{
+    fixed_values values = fixed_values_of(words);
+    return !(values.present & FIXED_STATE) || values.state == HttpEnabledStateActive;
+}
+
+uint32_t url_group_route_target(uint64_t group_id, HANDLE *queue, int *enabled)
+{
+    table_words words;
+    url_group *group = table_acquire(group_id, OBJECT_URL_GROUP);
+    if (!group)
+        return ERROR_INVALID_PARAMETER;
+    uint64_t session_id = group->session_id;
+    table_load_words(group_id, &words);
+    HANDLE bound = group->properties ? group->properties->request_queue : NULL;
+    table_release(group_id);
+    int group_enabled = state_is_enabled(&words);
+
+    if (!table_acquire(session_id, OBJECT_SERVER_SESSION))
+        return ERROR_INVALID_PARAMETER;
+    table_load_words(session_id, &words);
+    table_release(session_id);
+    *queue = bound;
+    *enabled = group_enabled && state_is_enabled(&words);
+    return NO_ERROR;
+}
+
 uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
 {
     static const property_block nothing;

@@ -72,6 +72,11 @@ typedef struct effective_config {
  * *config is written only on success. */
 uint32_t url_group_effective_config(uint64_t group_id, effective_config *config);
 
+/* What routing needs of a live URL group, cheaply, on every request: the
+ * queue it is bound to (NULL: unbound) and whether the group and its session
+ * are both enabled. Returns NO_ERROR or ERROR_INVALID_PARAMETER (closed). */
+uint32_t url_group_route_target(uint64_t group_id, HANDLE *queue, int *enabled);
+
 /* Frees what a successful url_group_effective_config() gave. */
 void effective_config_clear(effective_config *config);
 

@@ -32,7 +32,12 @@ struct request_queue {
     plat_queue_name name;
     queue_settings *settings; /* the name's shared block, or own_settings */
     queue_settings own_settings;
+    void *_Atomic engine_state;
+    HANDLE handle; /* the caller's handle value, once published */
 };
+
+void (*request_queue_engine_release)(void *engine_state);
+void (*request_queue_closing_hook)(request_queue *queue);
 
 /* Handle value -> queue: open addressing with linear probing, at most half
  * full, deletion by backward shift (no tombstones). NULL is never a queue
@@ -143,6 +148,9 @@ static int unpublish(HANDLE handle, const request_queue *queue)
 
 static void destroy(request_queue *queue)
 {
+    void *engine_state = atomic_load_explicit(&queue->engine_state, memory_order_acquire);
+    if (engine_state && request_queue_engine_release)
+        request_queue_engine_release(engine_state);
     plat_queue_pipe_close(&queue->pipe);
     if (queue->named)
         plat_queue_name_release(&queue->name);
@@ -153,6 +161,11 @@ void request_queue_release(request_queue *queue)
 {
     if (atomic_fetch_sub_explicit(&queue->references, 1, memory_order_acq_rel) == 1)
         destroy(queue);
+}
+
+void request_queue_add_ref(request_queue *queue)
+{
+    atomic_fetch_add_explicit(&queue->references, 1, memory_order_relaxed);
 }
 
 static _Atomic uint32_t *property_field(queue_settings *settings, HTTP_SERVER_PROPERTY property)
@@ -222,6 +235,7 @@ ULONG request_queue_create(int version, request_queue_role role, PCWSTR name, si
         return error;
     }
     request_queue *displaced;
+    queue->handle = caller_handle;
     if (!publish(caller_handle, queue, &displaced)) {
         plat_queue_close_caller_handle(caller_handle);
         destroy(queue);
@@ -248,8 +262,11 @@ request_queue *request_queue_acquire(HANDLE handle)
     if (plat_queue_pipe_is_caller_handle(&queue->pipe, handle))
         return queue;
     /* The caller closed the handle with CloseHandle: drop the queue now. */
-    if (unpublish(handle, queue))
+    if (unpublish(handle, queue)) {
+        if (request_queue_closing_hook)
+            request_queue_closing_hook(queue);
         request_queue_release(queue);
+    }
     request_queue_release(queue);
     return NULL;
 }
@@ -262,6 +279,8 @@ ULONG request_queue_close(HANDLE handle)
     /* Of two closes racing, only the one that unpublishes closes the handle. */
     int closed = unpublish(handle, queue);
     if (closed) {
+        if (request_queue_closing_hook)
+            request_queue_closing_hook(queue);
         plat_queue_close_caller_handle(handle);
         request_queue_release(queue);
     }
@@ -279,9 +298,13 @@ request_queue_role request_queue_role_of(const request_queue *queue)
     return queue->role;
 }
 
+void (*request_queue_shutdown_hook)(request_queue *queue);
+
 void request_queue_shut_down(request_queue *queue)
 {
     atomic_store_explicit(&queue->shut_down, 1, memory_order_release);
+    if (request_queue_shutdown_hook)
+        request_queue_shutdown_hook(queue);
 }
 
 int request_queue_is_shut_down(const request_queue *queue)
@@ -309,4 +332,19 @@ int request_queue_is_v2_handle(HANDLE handle)
     int v2 = queue->version == 2;
     request_queue_release(queue);
     return v2;
+}
+
+void *_Atomic *request_queue_engine_slot(request_queue *queue)
+{
+    return &queue->engine_state;
+}
+
+const plat_queue_pipe *request_queue_pipe(const request_queue *queue)
+{
+    return &queue->pipe;
+}
+
+HANDLE request_queue_handle(const request_queue *queue)
+{
+    return queue->handle;
 }

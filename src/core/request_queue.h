@@ -19,6 +19,8 @@
 #include <windows.h>
 #include <http.h>
 
+#include "platform.h"
+
 typedef enum request_queue_role {
     QUEUE_CREATOR,    /* made the queue: sets properties and does I/O */
     QUEUE_CONTROLLER, /* made the queue with the CONTROLLER flag: sets properties, no I/O */
@@ -46,6 +48,8 @@ ULONG request_queue_close(HANDLE handle);
  * NULL when handle is not an open queue handle of this process. */
 request_queue *request_queue_acquire(HANDLE handle);
 void request_queue_release(request_queue *queue);
+/* Another reference on a queue the caller already holds one on. */
+void request_queue_add_ref(request_queue *queue);
 
 int request_queue_version(const request_queue *queue);
 request_queue_role request_queue_role_of(const request_queue *queue);
@@ -65,5 +69,22 @@ void request_queue_set_property(request_queue *queue, HTTP_SERVER_PROPERTY prope
  * that HttpCreateRequestQueue returned and that is not closed): what
  * HttpServerBindingProperty accepts. */
 int request_queue_is_v2_handle(HANDLE handle);
+
+/* The engine's state of a queue (its requests and pending receives), made
+ * on first use: the slot starts NULL and is swapped once; engine_release
+ * frees it with the queue. The closing hook runs once when the caller's
+ * handle is closed (HttpCloseRequestQueue, or CloseHandle seen), before the
+ * handle value can be reused; it completes what is pending there. */
+void *_Atomic *request_queue_engine_slot(request_queue *queue);
+extern void (*request_queue_engine_release)(void *engine_state);
+extern void (*request_queue_closing_hook)(request_queue *queue);
+/* Runs at every HttpShutdownRequestQueue: pending receives are cancelled. */
+extern void (*request_queue_shutdown_hook)(request_queue *queue);
+
+/* The handle value the caller was given for this queue. */
+HANDLE request_queue_handle(const request_queue *queue);
+
+/* The DLL's ends of the queue's pipe, for completing the caller's I/O. */
+const plat_queue_pipe *request_queue_pipe(const request_queue *queue);
 
 #endif

@@ -29,8 +29,11 @@ uint32_t server_session_close(uint64_t session_id)
         return ERROR_INVALID_PARAMETER;
     for (uint32_t i = 0; i < session->group_count; i++) {
         url_group *group = table_remove(session->group_ids[i], OBJECT_URL_GROUP);
-        if (group)
-            url_group_destroy(group);
+        if (!group)
+            continue;
+        if (url_group_closed_hook)
+            url_group_closed_hook(session->group_ids[i]);
+        url_group_destroy(group);
     }
     plat_free(session->group_ids);
     property_block_free(session->properties);

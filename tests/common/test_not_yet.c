@@ -13,9 +13,6 @@ static unsigned char scratch[4096];
 typedef ULONG (*call_fn)(void);
 
 static ULONG call_add_fragment_to_cache(void) { return HttpAddFragmentToCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_DATA_CHUNK), OUTPUT(PHTTP_CACHE_POLICY), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_add_url(void) { return HttpAddUrl(OUTPUT(HANDLE), u"http://+:80/", NULL); }
-static ULONG call_add_url_to_url_group(void) { return HttpAddUrlToUrlGroup(1, u"http://+:80/", 0, 0); }
-static ULONG call_cancel_http_request(void) { return HttpCancelHttpRequest(OUTPUT(HANDLE), 1, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_declare_push(void) { return HttpDeclarePush(OUTPUT(HANDLE), 1, HttpVerbGET, u"/", NULL, OUTPUT(PHTTP_REQUEST_HEADERS)); }
 static ULONG call_delegate_request_ex(void) { return HttpDelegateRequestEx(OUTPUT(HANDLE), OUTPUT(HANDLE), 1, 1, 0, OUTPUT(PHTTP_DELEGATE_REQUEST_PROPERTY_INFO)); }
 static ULONG call_delete_service_configuration(void) { return HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
@@ -25,27 +22,16 @@ static ULONG call_prepare_url(void) { return HttpPrepareUrl(NULL, 0, u"http://+:
 static ULONG call_query_service_configuration(void) { return HttpQueryServiceConfiguration(NULL, HttpServiceConfigIPListenList, NULL, 0, OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_read_fragment_from_cache(void) { return HttpReadFragmentFromCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_BYTE_RANGE), OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_receive_client_certificate(void) { return HttpReceiveClientCertificate(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_SSL_CLIENT_CERT_INFO), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_receive_http_request(void) { return HttpReceiveHttpRequest(OUTPUT(HANDLE), HTTP_NULL_ID, 0, OUTPUT(PHTTP_REQUEST), 1024, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_receive_request_entity_body(void) { return HttpReceiveRequestEntityBody(OUTPUT(HANDLE), 1, 0, OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_remove_url(void) { return HttpRemoveUrl(OUTPUT(HANDLE), u"http://+:80/"); }
-static ULONG call_remove_url_from_url_group(void) { return HttpRemoveUrlFromUrlGroup(1, NULL, HTTP_URL_FLAG_REMOVE_ALL); }
-static ULONG call_send_http_response(void) { return HttpSendHttpResponse(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_RESPONSE), NULL, OUTPUT(PULONG), NULL, 0, OUTPUT(LPOVERLAPPED), NULL); }
-static ULONG call_send_response_entity_body(void) { return HttpSendResponseEntityBody(OUTPUT(HANDLE), 1, 0, 1, OUTPUT(PHTTP_DATA_CHUNK), OUTPUT(PULONG), NULL, 0, OUTPUT(LPOVERLAPPED), NULL); }
 static ULONG call_set_request_property(void) { return HttpSetRequestProperty(OUTPUT(HANDLE), 1, HttpRequestPropertyIsb, OUTPUT(PVOID), 8, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_set_service_configuration(void) { return HttpSetServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_update_service_configuration(void) { return HttpUpdateServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_wait_for_demand_start(void) { return HttpWaitForDemandStart(OUTPUT(HANDLE), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_wait_for_disconnect(void) { return HttpWaitForDisconnect(OUTPUT(HANDLE), 1, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_wait_for_disconnect_ex(void) { return HttpWaitForDisconnectEx(OUTPUT(HANDLE), 1, 0, OUTPUT(LPOVERLAPPED)); }
 
 static const struct {
     const char *name;
     call_fn call;
 } not_yet[] = {
     { "HttpAddFragmentToCache", call_add_fragment_to_cache },
-    { "HttpAddUrl", call_add_url },
-    { "HttpAddUrlToUrlGroup", call_add_url_to_url_group },
-    { "HttpCancelHttpRequest", call_cancel_http_request },
     { "HttpDeclarePush", call_declare_push },
     { "HttpDelegateRequestEx", call_delegate_request_ex },
     { "HttpDeleteServiceConfiguration", call_delete_service_configuration },
@@ -55,18 +41,10 @@ static const struct {
     { "HttpQueryServiceConfiguration", call_query_service_configuration },
     { "HttpReadFragmentFromCache", call_read_fragment_from_cache },
     { "HttpReceiveClientCertificate", call_receive_client_certificate },
-    { "HttpReceiveHttpRequest", call_receive_http_request },
-    { "HttpReceiveRequestEntityBody", call_receive_request_entity_body },
-    { "HttpRemoveUrl", call_remove_url },
-    { "HttpRemoveUrlFromUrlGroup", call_remove_url_from_url_group },
-    { "HttpSendHttpResponse", call_send_http_response },
-    { "HttpSendResponseEntityBody", call_send_response_entity_body },
     { "HttpSetRequestProperty", call_set_request_property },
     { "HttpSetServiceConfiguration", call_set_service_configuration },
     { "HttpUpdateServiceConfiguration", call_update_service_configuration },
     { "HttpWaitForDemandStart", call_wait_for_demand_start },
-    { "HttpWaitForDisconnect", call_wait_for_disconnect },
-    { "HttpWaitForDisconnectEx", call_wait_for_disconnect_ex },
 };
 
 static void not_yet_built_calls_touch_nothing(void **state)

@@ -1,0 +1,933 @@
+/* One client connection: its receive buffer, its parser, and the request it
+ * is serving (one at a time: data-plane.md §3.5). Bytes arrive on the
+ * engine's completion port; the worker that gets them parses the head,
+ * cooks and routes the URL, and either hands the request to its queue or
+ * answers an error itself. The body stays in the buffer until the
+ * application reads it (decoded in place), or is drained once the final
+ * response is out. */
+#include "engine_internal.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "error_response.h"
+#include "http_date.h"
+#include "objects.h"
+#include "platform.h"
+#include "properties.h"
+#include "request_layout.h"
+
+enum { BUFFER_SIZE = 16384 };
+
+typedef enum phase {
+    PHASE_HEAD,    /* reading a request head */
+    PHASE_REQUEST, /* a request is delivered or being drained */
+    PHASE_CLOSING, /* no more requests: waiting for the peer's end, then close */
+} phase;
+
+/* A body read waiting for bytes (at most one per connection). */
+typedef struct body_reader {
+    char *buffer;
+    ULONG length;
+    ULONG filled;
+    int fill_buffer;
+    OVERLAPPED *overlapped; /* NULL: a synchronous caller waits on wake */
+    request_queue *queue;   /* a reference, for the completion */
+    CONDITION_VARIABLE wake;
+    int done;
+    ULONG status;
+} body_reader;
+
+typedef struct disconnect_waiter {
+    struct disconnect_waiter *next;
+    OVERLAPPED *overlapped; /* NULL: synchronous */
+    request_queue *queue;
+    CONDITION_VARIABLE wake;
+    int done;
+} disconnect_waiter;
+
+struct connection {
+    volatile LONG references;
+    SRWLOCK lock;
+    SOCKET socket;
+    HTTP_CONNECTION_ID id;
+    int https;
+    uint16_t local_port;
+    SOCKADDR_STORAGE local, remote;
+    int local_length, remote_length;
+    io_operation receive;
+    int receive_pending;
+    int peer_gone;
+    int closed;
+    int dropped; /* out of the maps: the last references are in flight */
+    phase phase;
+    char *buffer;
+    size_t decoded_start, decoded_end; /* decoded body bytes not yet read */
+    size_t raw_start, raw_end;         /* received bytes not yet parsed */
+    request_parser parser;
+    engine_request *current;
+    int body_complete;
+    uint64_t body_raw_consumed;
+    int continue_sent;
+    body_reader *reader;
+    disconnect_waiter *disconnect_waiters;
+    connection *all_previous, *all_next;
+};
+
+static struct {
+    SRWLOCK lock;
+    connection *first;
+} all_connections = { SRWLOCK_INIT, NULL };
+
+HTTP_CONNECTION_ID connection_id(const connection *conn)
+{
+    return conn->id;
+}
+
+void connection_add_ref(connection *conn)
+{
+    InterlockedIncrement(&conn->references);
+}
+
+void connection_release(connection *conn)
+{
+    if (InterlockedDecrement(&conn->references))
+        return;
+    request_parser_release(&conn->parser);
+    plat_free(conn->buffer);
+    plat_free(conn);
+}
+
+void engine_request_add_ref(engine_request *request)
+{
+    InterlockedIncrement(&request->references);
+}
+
+void engine_request_release(engine_request *request)
+{
+    if (InterlockedDecrement(&request->references))
+        return;
+    if (request->queue)
+        request_queue_release(request->queue);
+    connection_release(request->conn);
+    plat_free(request->cooked_text);
+    plat_free(request);
+}
+
+/* ---- socket I/O ---- */
+
+static int send_all(SOCKET s, const char *bytes, size_t length)
+{
+    while (length) {
+        int chunk = length > 0x40000000 ? 0x40000000 : (int)length;
+        int sent = send(s, bytes, chunk, 0);
+        if (sent <= 0)
+            return 0;
+        bytes += sent;
+        length -= (size_t)sent;
+    }
+    return 1;
+}
+
+/* Called with the lock held. */
+static void post_receive(connection *conn)
+{
+    if (conn->receive_pending || conn->closed || conn->peer_gone)
+        return;
+    if (conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end) {
+        conn->decoded_start = conn->decoded_end = conn->raw_start = conn->raw_end = 0;
+    } else if (conn->raw_end == BUFFER_SIZE) {
+        /* Move what is kept to the front: decoded bytes, then raw ones. */
+        size_t decoded = conn->decoded_end - conn->decoded_start;
+        size_t raw = conn->raw_end - conn->raw_start;
+        memmove(conn->buffer, conn->buffer + conn->decoded_start, decoded);
+        memmove(conn->buffer + decoded, conn->buffer + conn->raw_start, raw);
+        conn->decoded_start = 0;
+        conn->decoded_end = decoded;
+        conn->raw_start = decoded;
+        conn->raw_end = decoded + raw;
+    }
+    if (conn->raw_end == BUFFER_SIZE)
+        return; /* full: the application reads first */
+    WSABUF buffer = { (ULONG)(BUFFER_SIZE - conn->raw_end), conn->buffer + conn->raw_end };
+    DWORD flags = 0;
+    memset(&conn->receive.overlapped, 0, sizeof(conn->receive.overlapped));
+    conn->receive.kind = IO_RECEIVE;
+    conn->receive_pending = 1;
+    connection_add_ref(conn);
+    if (WSARecv(conn->socket, &buffer, 1, NULL, &flags, &conn->receive.overlapped, NULL)
+        && WSAGetLastError() != WSA_IO_PENDING) {
+        conn->receive_pending = 0;
+        conn->peer_gone = 1;
+        InterlockedDecrement(&conn->references); /* never the last: the caller holds one */
+    }
+}
+
+/* Called with the lock held: the socket goes, once. */
+static void close_socket(connection *conn, int reset)
+{
+    if (conn->closed)
+        return;
+    conn->closed = 1;
+    if (reset) {
+        LINGER linger = { 1, 0 };
+        setsockopt(conn->socket, SOL_SOCKET, SO_LINGER, (const char *)&linger, sizeof(linger));
+    }
+    closesocket(conn->socket);
+}
+
+static void forget(connection *conn)
+{
+    AcquireSRWLockExclusive(&all_connections.lock);
+    if (conn->all_previous)
+        conn->all_previous->all_next = conn->all_next;
+    else if (all_connections.first == conn)
+        all_connections.first = conn->all_next;
+    if (conn->all_next)
+        conn->all_next->all_previous = conn->all_previous;
+    conn->all_previous = conn->all_next = NULL;
+    ReleaseSRWLockExclusive(&all_connections.lock);
+    engine_connection_track(conn, 0);
+}
+
+/* ---- completions of the waiters, outside the lock ---- */
+
+static void finish_reader(body_reader *reader)
+{
+    if (reader->overlapped) {
+        queue_complete(reader->queue, reader->overlapped, reader->status, reader->filled, COMPLETE_LATER);
+        request_queue_release(reader->queue);
+        plat_free(reader);
+    }
+}
+
+static void finish_disconnect_waiters(disconnect_waiter *waiters)
+{
+    while (waiters) {
+        disconnect_waiter *next = waiters->next;
+        if (waiters->overlapped) {
+            queue_complete(waiters->queue, waiters->overlapped, NO_ERROR, 0, COMPLETE_LATER);
+            request_queue_release(waiters->queue);
+            plat_free(waiters);
+        }
+        waiters = next;
+    }
+}
+
+/* Called with the lock held when the connection is gone: hands back what
+ * must be completed after unlocking. */
+static disconnect_waiter *take_disconnect_waiters(connection *conn)
+{
+    disconnect_waiter *waiters = conn->disconnect_waiters;
+    conn->disconnect_waiters = NULL;
+    for (disconnect_waiter *w = waiters; w; w = w->next)
+        if (!w->overlapped) {
+            w->done = 1;
+            WakeConditionVariable(&w->wake);
+        }
+    return waiters;
+}
+
+/* ---- body decoding, under the lock ---- */
+
+/* Decodes buffered raw body bytes when no decoded ones are left. */
+static void decode_body(connection *conn)
+{
+    if (conn->body_complete || conn->decoded_start != conn->decoded_end || conn->raw_start == conn->raw_end)
+        return;
+    size_t consumed = 0, decoded = 0;
+    parse_status status = request_parser_feed_body(&conn->parser, conn->buffer + conn->raw_start,
+                                                   conn->raw_end - conn->raw_start, &consumed, &decoded);
+    conn->decoded_start = conn->raw_start;
+    conn->decoded_end = conn->raw_start + decoded;
+    conn->raw_start += consumed;
+    conn->body_raw_consumed += consumed;
+    if (status == PARSE_MESSAGE_COMPLETE)
+        conn->body_complete = 1;
+    else if (status == PARSE_ERROR) {
+        /* A bad chunk: nothing more on this connection is trusted. */
+        conn->body_complete = 1;
+        conn->peer_gone = 1;
+    }
+}
+
+/* Gives a waiting reader what it can take; returns it when it is done. */
+static body_reader *serve_reader(connection *conn)
+{
+    body_reader *reader = conn->reader;
+    if (!reader)
+        return NULL;
+    for (;;) {
+        decode_body(conn);
+        size_t available = conn->decoded_end - conn->decoded_start;
+        if (!available)
+            break;
+        size_t take = reader->length - reader->filled;
+        if (take > available)
+            take = available;
+        memcpy(reader->buffer + reader->filled, conn->buffer + conn->decoded_start, take);
+        conn->decoded_start += take;
+        reader->filled += (ULONG)take;
+        if (reader->filled == reader->length || !reader->fill_buffer)
+            break;
+    }
+    int ended = conn->body_complete && conn->decoded_start == conn->decoded_end;
+    if (reader->filled && (reader->filled == reader->length || !reader->fill_buffer || ended))
+        reader->status = NO_ERROR;
+    else if (ended)
+        reader->status = ERROR_HANDLE_EOF; /* delivered as 0 bytes through a completion */
+    else if (conn->peer_gone)
+        reader->status = ERROR_OPERATION_ABORTED;
+    else
+        return NULL;
+    conn->reader = NULL;
+    reader->done = 1;
+    if (!reader->overlapped)
+        WakeConditionVariable(&reader->wake);
+    if (reader->status == ERROR_HANDLE_EOF && reader->overlapped)
+        reader->status = NO_ERROR;
+    return reader;
+}
+
+/* ---- turning a head into a request ---- */
+
+static void format_local_host(const connection *conn, char *out, size_t *length)
+{
+    const uint8_t *bytes;
+    if (conn->local.ss_family == AF_INET6) {
+        const SOCKADDR_IN6 *v6 = (const SOCKADDR_IN6 *)&conn->local;
+        bytes = (const uint8_t *)&v6->sin6_addr;
+        size_t n = 0;
+        out[n++] = '[';
+        for (int i = 0; i < 8; i++) {
+            unsigned group = (unsigned)bytes[2 * i] << 8 | bytes[2 * i + 1];
+            static const char hex[] = "0123456789abcdef";
+            int started = 0;
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                unsigned digit = (group >> shift) & 0xf;
+                if (digit || started || shift == 0) {
+                    out[n++] = hex[digit];
+                    started = 1;
+                }
+            }
+            if (i < 7)
+                out[n++] = ':';
+        }
+        out[n++] = ']';
+        *length = n;
+        return;
+    }
+    const SOCKADDR_IN *v4 = (const SOCKADDR_IN *)&conn->local;
+    bytes = (const uint8_t *)&v4->sin_addr;
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned value = bytes[i];
+        if (value >= 100)
+            out[n++] = (char)('0' + value / 100);
+        if (value >= 10)
+            out[n++] = (char)('0' + value / 10 % 10);
+        out[n++] = (char)('0' + value % 10);
+        if (i < 3)
+            out[n++] = '.';
+    }
+    *length = n;
+}
+
+static void local_address_bytes(const connection *conn, const uint8_t **bytes, size_t *length)
+{
+    if (conn->local.ss_family == AF_INET6) {
+        *bytes = (const uint8_t *)&((const SOCKADDR_IN6 *)&conn->local)->sin6_addr;
+        *length = 16;
+    } else {
+        *bytes = (const uint8_t *)&((const SOCKADDR_IN *)&conn->local)->sin_addr;
+        *length = 4;
+    }
+}
+
+/* What the worker does once the lock is released. */
+typedef enum action_kind {
+    ACTION_NONE,
+    ACTION_DELIVER,     /* hand conn->current to its queue */
+    ACTION_ANSWER,      /* send an automatic response, then close */
+    ACTION_RESET,       /* 503 with Basic verbosity: reset, no bytes */
+} action_kind;
+
+typedef struct action {
+    action_kind kind;
+    http_error_kind error;
+    engine_request *request;
+    request_queue *queue;
+} action;
+
+/* Cooks, routes and checks the target queue of a complete head. Called
+ * with the lock held. */
+static action admit_request(connection *conn)
+{
+    action result = { ACTION_ANSWER, HTTP_ERROR_NONE, NULL, NULL };
+    const http_request_head *head = &conn->parser.head;
+    char local_host[48];
+    size_t local_host_length = 0;
+    format_local_host(conn, local_host, &local_host_length);
+    cooked_url_input input = {
+        .https = conn->https,
+        .target = http_span_text(head, head->raw_url),
+        .target_length = head->raw_url.length,
+        .host = head->known[HttpHeaderHost].length ? http_span_text(head, head->known[HttpHeaderHost]) : NULL,
+        .host_length = head->known[HttpHeaderHost].length,
+        .local_host = local_host,
+        .local_host_length = local_host_length,
+        .local_port = conn->local_port,
+        .limits = COOKED_URL_DEFAULT_LIMITS,
+    };
+    engine_request *request = plat_alloc_zeroed(sizeof(*request));
+    size_t capacity = cooked_url_capacity(&input);
+    WCHAR *cooked_text = request ? plat_alloc(capacity * sizeof(WCHAR)) : NULL;
+    if (!cooked_text) {
+        plat_free(request);
+        result.error = HTTP_ERROR_SERVICE_UNAVAILABLE;
+        return result;
+    }
+    request->references = 1;
+    request->cooked_text = cooked_text;
+    request->conn = conn;
+    connection_add_ref(conn);
+    http_error_kind error = cooked_url_build(&input, cooked_text, capacity, &request->cooked);
+    if (error != HTTP_ERROR_NONE) {
+        engine_request_release(request);
+        result.error = error;
+        return result;
+    }
+    const uint8_t *local_bytes;
+    size_t local_bytes_length;
+    local_address_bytes(conn, &local_bytes, &local_bytes_length);
+    route_request route = {
+        .https = conn->https,
+        .port = conn->local_port,
+        .host = cooked_text + request->cooked.host_offset,
+        .host_length = request->cooked.host_name_length,
+        .local_address = local_bytes,
+        .local_address_length = local_bytes_length,
+        .path = cooked_text + request->cooked.path_offset,
+        .path_length = request->cooked.path_length,
+    };
+    route_result routed = engine_route(&route);
+    if (routed.status != ROUTE_FOUND) {
+        engine_request_release(request);
+        result.error = routed.status == ROUTE_NO_PATH ? HTTP_ERROR_NOT_FOUND : HTTP_ERROR_INVALID_HOSTNAME;
+        return result;
+    }
+    HANDLE queue_handle = NULL;
+    int enabled = 1;
+    if (engine_owner_is_queue(routed.owner))
+        queue_handle = engine_owner_queue_handle(routed.owner);
+    else if (url_group_route_target(routed.owner, &queue_handle, &enabled) != NO_ERROR)
+        queue_handle = NULL;
+    request_queue *queue = queue_handle ? request_queue_acquire(queue_handle) : NULL;
+    ULONG verbosity = queue ? request_queue_property(queue, HttpServer503VerbosityProperty)
+                            : Http503ResponseVerbosityBasic;
+    if (!queue || !enabled || request_queue_property(queue, HttpServerStateProperty) != HttpEnabledStateActive
+        || request_queue_is_shut_down(queue)) {
+        /* Unbound, disabled or inactive: a 503 by the queue's verbosity
+         * (§2.7 step 11; rulings #49, #71). */
+        if (queue)
+            request_queue_release(queue);
+        engine_request_release(request);
+        result.kind = verbosity == Http503ResponseVerbosityBasic ? ACTION_RESET : ACTION_ANSWER;
+        result.error = HTTP_ERROR_SERVICE_UNAVAILABLE;
+        return result;
+    }
+    request->flags = routed.ip_routed ? HTTP_REQUEST_FLAG_IP_ROUTED : 0;
+    request->url_context = routed.url_context;
+    request->head_request = head->verb == HttpVerbHEAD;
+    request->http10 = head->major_version == 1 && head->minor_version == 0;
+    request->close_after = !head->keep_alive;
+    request->state = REQUEST_QUEUED;
+    if (engine_request_register(request) == HTTP_NULL_ID) {
+        request_queue_release(queue);
+        engine_request_release(request);
+        result.error = HTTP_ERROR_SERVICE_UNAVAILABLE;
+        return result;
+    }
+    conn->current = request;
+    conn->body_complete = head->framing == HTTP_BODY_NONE;
+    conn->body_raw_consumed = 0;
+    conn->continue_sent = 0;
+    conn->phase = PHASE_REQUEST;
+    result.kind = ACTION_DELIVER;
+    result.request = request;
+    result.queue = queue;
+    engine_request_add_ref(request);
+    return result;
+}
+
+/* Moves the connection on as far as its bytes allow. Called with the lock
+ * held; returns what must be done without it. */
+static action advance(connection *conn)
+{
+    action none = { ACTION_NONE, HTTP_ERROR_NONE, NULL, NULL };
+    for (;;) {
+        if (conn->phase == PHASE_CLOSING || conn->closed)
+            return none;
+        if (conn->phase == PHASE_REQUEST) {
+            if (conn->current)
+                return none; /* the application has it */
+            /* The response is out: drain what is left of the body. */
+            while (!conn->body_complete && conn->raw_start != conn->raw_end) {
+                conn->decoded_start = conn->decoded_end;
+                decode_body(conn);
+            }
+            if (!conn->body_complete)
+                return none;
+            conn->decoded_start = conn->decoded_end = conn->raw_start;
+            request_parser_next(&conn->parser);
+            conn->phase = PHASE_HEAD;
+        }
+        if (conn->raw_start == conn->raw_end)
+            return none;
+        size_t consumed = 0;
+        parse_status status = request_parser_feed_head(&conn->parser, conn->buffer + conn->raw_start,
+                                                       conn->raw_end - conn->raw_start, &consumed);
+        conn->raw_start += consumed;
+        if (status == PARSE_NEED_MORE)
+            continue;
+        if (status == PARSE_ERROR) {
+            action answer = { ACTION_ANSWER, conn->parser.error, NULL, NULL };
+            conn->phase = PHASE_CLOSING;
+            return answer;
+        }
+        action next = admit_request(conn);
+        if (next.kind != ACTION_DELIVER)
+            conn->phase = PHASE_CLOSING;
+        return next;
+    }
+}
+
+static void answer_error(connection *conn, http_error_kind error)
+{
+    char date[HTTP_DATE_LENGTH + 1];
+    http_format_date((int64_t)time(NULL), date);
+    char response[ERROR_RESPONSE_MAX];
+    size_t length = error_response_write(error, 1, date, response);
+    send_all(conn->socket, response, length);
+    /* Graceful: the peer reads the answer, then sees the end (W45). */
+    shutdown(conn->socket, SD_SEND);
+}
+
+/* Runs advance() and its actions until there is nothing left to do, then
+ * keeps a receive pending. */
+static void run(connection *conn)
+{
+    for (;;) {
+        AcquireSRWLockExclusive(&conn->lock);
+        action next = advance(conn);
+        body_reader *reader = next.kind == ACTION_NONE ? serve_reader(conn) : NULL;
+        disconnect_waiter *gone = NULL;
+        int drop = 0;
+        if (next.kind == ACTION_NONE) {
+            post_receive(conn);
+            if (conn->peer_gone || conn->closed) {
+                gone = take_disconnect_waiters(conn);
+                if (!conn->current && !conn->receive_pending && !conn->reader && !conn->dropped) {
+                    close_socket(conn, 0);
+                    conn->dropped = drop = 1;
+                }
+            }
+        }
+        ReleaseSRWLockExclusive(&conn->lock);
+        if (reader)
+            finish_reader(reader);
+        finish_disconnect_waiters(gone);
+        switch (next.kind) {
+        case ACTION_NONE:
+            if (drop) {
+                forget(conn);
+                connection_release(conn);
+            }
+            return;
+        case ACTION_DELIVER:
+            if (!queue_deliver(next.queue, next.request)) {
+                AcquireSRWLockExclusive(&conn->lock);
+                conn->current = NULL;
+                conn->phase = PHASE_CLOSING;
+                engine_request_unregister(next.request);
+                next.request->state = REQUEST_DONE;
+                close_socket(conn, 1);
+                ReleaseSRWLockExclusive(&conn->lock);
+                engine_request_release(next.request); /* the connection's */
+            }
+            engine_request_release(next.request);
+            request_queue_release(next.queue);
+            break;
+        case ACTION_ANSWER:
+            answer_error(conn, next.error);
+            break;
+        case ACTION_RESET:
+            AcquireSRWLockExclusive(&conn->lock);
+            close_socket(conn, 1);
+            ReleaseSRWLockExclusive(&conn->lock);
+            break;
+        }
+    }
+}
+
+void connection_start(SOCKET socket, int https, uint16_t local_port)
+{
+    connection *conn = plat_alloc_zeroed(sizeof(*conn));
+    char *buffer = conn ? plat_alloc(BUFFER_SIZE) : NULL;
+    if (!buffer || !CreateIoCompletionPort((HANDLE)socket, engine_port(), 0, 0)) {
+        plat_free(conn);
+        plat_free(buffer);
+        closesocket(socket);
+        return;
+    }
+    BOOL on = TRUE;
+    setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, (const char *)&on, sizeof(on));
+    conn->references = 1;
+    InitializeSRWLock(&conn->lock);
+    conn->socket = socket;
+    conn->id = engine_next_connection_id();
+    conn->https = https;
+    conn->local_port = local_port;
+    conn->buffer = buffer;
+    conn->local_length = sizeof(conn->local);
+    conn->remote_length = sizeof(conn->remote);
+    getsockname(socket, (SOCKADDR *)&conn->local, &conn->local_length);
+    getpeername(socket, (SOCKADDR *)&conn->remote, &conn->remote_length);
+    request_parser_limits limits = REQUEST_PARSER_DEFAULT_LIMITS;
+    request_parser_init(&conn->parser, &limits);
+    engine_connection_track(conn, 1);
+    AcquireSRWLockExclusive(&all_connections.lock);
+    conn->all_next = all_connections.first;
+    if (all_connections.first)
+        all_connections.first->all_previous = conn;
+    all_connections.first = conn;
+    ReleaseSRWLockExclusive(&all_connections.lock);
+    run(conn);
+}
+
+void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
+{
+    connection *conn = (connection *)((char *)operation - offsetof(connection, receive));
+    AcquireSRWLockExclusive(&conn->lock);
+    conn->receive_pending = 0;
+    if (error != NO_ERROR || bytes == 0)
+        conn->peer_gone = 1;
+    else
+        conn->raw_end += bytes;
+    if (conn->phase == PHASE_CLOSING && conn->peer_gone)
+        close_socket(conn, 0);
+    else if (conn->phase == PHASE_CLOSING)
+        conn->raw_start = conn->raw_end; /* after an answer, bytes are only read to see the end */
+    ReleaseSRWLockExclusive(&conn->lock);
+    run(conn);
+    connection_release(conn); /* the receive's reference */
+}
+
+void connection_close_all(void)
+{
+    AcquireSRWLockShared(&all_connections.lock);
+    for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
+        AcquireSRWLockExclusive(&conn->lock);
+        conn->phase = PHASE_CLOSING;
+        close_socket(conn, 1);
+        ReleaseSRWLockExclusive(&conn->lock);
+    }
+    ReleaseSRWLockShared(&all_connections.lock);
+}
+
+/* ---- what the API asks of a connection ---- */
+
+static void socket_address_copy(const SOCKADDR_STORAGE *from, const void **address, size_t *length)
+{
+    *address = from;
+    *length = from->ss_family == AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
+}
+
+ULONG connection_layout_request(engine_request *request, int version, ULONG receive_flags, void *dest,
+                                uintptr_t user_base, size_t capacity, size_t *bytes)
+{
+    connection *conn = request->conn;
+    AcquireSRWLockExclusive(&conn->lock);
+    if (request->state == REQUEST_DONE || conn->current != request) {
+        ReleaseSRWLockExclusive(&conn->lock);
+        return ERROR_CONNECTION_INVALID;
+    }
+    int copy_body = (receive_flags & (HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY | HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY)) != 0;
+    if (copy_body)
+        decode_body(conn);
+    const http_request_head *head = &conn->parser.head;
+    uint64_t buffered = conn->body_complete ? 0 : conn->raw_end - conn->raw_start;
+    if (head->framing == HTTP_BODY_LENGTH && conn->body_raw_consumed + buffered > head->content_length)
+        buffered = head->content_length - conn->body_raw_consumed;
+    request_layout_input input = {
+        .version = version,
+        .connection_id = conn->id,
+        .request_id = request->id,
+        .url_context = request->url_context,
+        .flags = request->flags,
+        .head = head,
+        .cooked_text = request->cooked_text,
+        .cooked = &request->cooked,
+        .bytes_received = head->head_bytes + conn->body_raw_consumed + buffered,
+        .body_pending = !conn->body_complete,
+        .body = conn->buffer + conn->decoded_start,
+        .body_length = conn->decoded_end - conn->decoded_start,
+        .copy_body = copy_body,
+    };
+    socket_address_copy(&conn->remote, &input.remote_address, &input.remote_address_length);
+    socket_address_copy(&conn->local, &input.local_address, &input.local_address_length);
+    request_layout_result result;
+    ULONG status = request_layout_write(&input, dest, user_base, capacity, &result);
+    if (status == NO_ERROR) {
+        conn->decoded_start += result.body_copied;
+        request->state = REQUEST_DELIVERED;
+    } else if (status == ERROR_MORE_DATA) {
+        request->state = REQUEST_BOUND;
+    }
+    *bytes = result.bytes;
+    ReleaseSRWLockExclusive(&conn->lock);
+    return status;
+}
+
+static int request_is_live(const engine_request *request, const request_queue *queue)
+{
+    return request->queue == queue
+           && (request->state == REQUEST_DELIVERED || request->state == REQUEST_RESPONDING
+               || request->state == REQUEST_BOUND);
+}
+
+static const char continue_response[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer, ULONG length,
+                          ULONG *bytes_returned, OVERLAPPED *overlapped)
+{
+    engine_request *request = engine_request_find(request_id);
+    if (!request || !request_is_live(request, queue)) {
+        if (request)
+            engine_request_release(request);
+        return ERROR_CONNECTION_INVALID;
+    }
+    connection *conn = request->conn;
+    AcquireSRWLockExclusive(&conn->lock);
+    decode_body(conn);
+    if (conn->body_complete && conn->decoded_start == conn->decoded_end) {
+        ReleaseSRWLockExclusive(&conn->lock);
+        engine_request_release(request);
+        if (bytes_returned)
+            *bytes_returned = 0;
+        return ERROR_HANDLE_EOF; /* directly, also with an OVERLAPPED (W41) */
+    }
+    if (conn->reader) {
+        ReleaseSRWLockExclusive(&conn->lock);
+        engine_request_release(request);
+        return ERROR_BAD_COMMAND;
+    }
+    /* "100 Continue" on the first read of a body that has not started
+     * (ruling #17). */
+    int send_continue = conn->parser.head.expect_continue && !conn->continue_sent
+                        && conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end;
+    if (send_continue)
+        conn->continue_sent = 1;
+    body_reader local = { .buffer = buffer, .length = length, .fill_buffer =
+                                                                   (flags & HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER) != 0 };
+    InitializeConditionVariable(&local.wake);
+    body_reader *reader = &local;
+    if (overlapped) {
+        reader = plat_alloc_zeroed(sizeof(*reader));
+        if (!reader) {
+            ReleaseSRWLockExclusive(&conn->lock);
+            engine_request_release(request);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        *reader = local;
+        reader->overlapped = overlapped;
+        reader->queue = queue;
+        request_queue_add_ref(queue);
+    }
+    conn->reader = reader;
+    body_reader *done = serve_reader(conn);
+    if (!done) {
+        post_receive(conn);
+        if (overlapped)
+            overlapped_mark_pending(overlapped);
+    }
+    ReleaseSRWLockExclusive(&conn->lock);
+    if (send_continue)
+        send_all(conn->socket, continue_response, sizeof(continue_response) - 1);
+    ULONG status;
+    if (done && overlapped) {
+        status = queue_complete(queue, overlapped, done->status, done->filled, COMPLETE_NOW);
+        if (bytes_returned && status == NO_ERROR)
+            *bytes_returned = done->filled;
+        request_queue_release(queue);
+        plat_free(done);
+    } else if (overlapped) {
+        status = ERROR_IO_PENDING;
+    } else {
+        AcquireSRWLockExclusive(&conn->lock);
+        while (!local.done)
+            SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
+        ReleaseSRWLockExclusive(&conn->lock);
+        status = local.status;
+        if (bytes_returned)
+            *bytes_returned = local.filled;
+    }
+    engine_request_release(request);
+    return status;
+}
+
+/* The final response is out (or the request was cancelled): the ID dies,
+ * and the connection goes on with the next request or closes. Runs the
+ * connection on the caller's thread. */
+void connection_finish_request(engine_request *request, int close, int reset)
+{
+    connection *conn = request->conn;
+    connection_add_ref(conn);
+    AcquireSRWLockExclusive(&conn->lock);
+    int was_current = conn->current == request;
+    request->state = REQUEST_DONE;
+    engine_request_unregister(request);
+    if (was_current)
+        conn->current = NULL;
+    if (reset) {
+        conn->phase = PHASE_CLOSING;
+        close_socket(conn, 1);
+    } else if (close) {
+        conn->phase = PHASE_CLOSING;
+        shutdown(conn->socket, SD_SEND);
+    }
+    ReleaseSRWLockExclusive(&conn->lock);
+    if (was_current)
+        engine_request_release(request); /* the connection's */
+    run(conn);
+    connection_release(conn);
+}
+
+void connection_abort_request(engine_request *request)
+{
+    connection_finish_request(request, 1, 1);
+}
+
+int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
+{
+    DWORD sent = 0;
+    return WSASend(request->conn->socket, buffers, count, &sent, 0, NULL, NULL) == 0;
+}
+
+int connection_expects_unread_body(engine_request *request)
+{
+    connection *conn = request->conn;
+    AcquireSRWLockShared(&conn->lock);
+    int unread = conn->parser.head.expect_continue && !conn->continue_sent && !conn->body_complete;
+    ReleaseSRWLockShared(&conn->lock);
+    return unread;
+}
+
+void connection_abort_queue_waits(request_queue *queue)
+{
+    AcquireSRWLockShared(&all_connections.lock);
+    for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
+        AcquireSRWLockExclusive(&conn->lock);
+        body_reader *reader = NULL;
+        if (conn->reader && conn->current && conn->current->queue == queue) {
+            reader = conn->reader;
+            conn->reader = NULL;
+            reader->status = ERROR_OPERATION_ABORTED;
+            reader->done = 1;
+            if (!reader->overlapped)
+                WakeConditionVariable(&reader->wake);
+        }
+        disconnect_waiter *kept = NULL, *aborted = NULL;
+        while (conn->disconnect_waiters) {
+            disconnect_waiter *w = conn->disconnect_waiters;
+            conn->disconnect_waiters = w->next;
+            if (w->queue == queue) {
+                w->next = aborted;
+                aborted = w;
+            } else {
+                w->next = kept;
+                kept = w;
+            }
+        }
+        conn->disconnect_waiters = kept;
+        ReleaseSRWLockExclusive(&conn->lock);
+        if (reader && reader->overlapped) {
+            queue_complete(reader->queue, reader->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);
+            request_queue_release(reader->queue);
+            plat_free(reader);
+        }
+        while (aborted) {
+            disconnect_waiter *next = aborted->next;
+            if (aborted->overlapped) {
+                queue_complete(queue, aborted->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);
+                request_queue_release(aborted->queue);
+                plat_free(aborted);
+            } else {
+                aborted->done = 1;
+                WakeConditionVariable(&aborted->wake);
+            }
+            aborted = next;
+        }
+    }
+    ReleaseSRWLockShared(&all_connections.lock);
+}
+
+ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connection_id, OVERLAPPED *overlapped)
+{
+    if (!engine_port())
+        return ERROR_NOT_ENOUGH_MEMORY;
+    connection *conn = engine_connection_find(connection_id);
+    if (!conn)
+        /* A connection of this process that has gone completes at once
+         * (ruling #40); an ID never handed out is a bad parameter. */
+        return engine_connection_id_was_issued(connection_id)
+                   ? (overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR)
+                   : ERROR_INVALID_PARAMETER;
+    AcquireSRWLockExclusive(&conn->lock);
+    if (conn->peer_gone || conn->closed) {
+        ReleaseSRWLockExclusive(&conn->lock);
+        connection_release(conn);
+        return overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR;
+    }
+    disconnect_waiter local = { .queue = queue };
+    InitializeConditionVariable(&local.wake);
+    disconnect_waiter *waiter = &local;
+    if (overlapped) {
+        waiter = plat_alloc_zeroed(sizeof(*waiter));
+        if (!waiter) {
+            ReleaseSRWLockExclusive(&conn->lock);
+            connection_release(conn);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        waiter->overlapped = overlapped;
+        waiter->queue = queue;
+        request_queue_add_ref(queue);
+        overlapped_mark_pending(overlapped);
+    }
+    waiter->next = conn->disconnect_waiters;
+    conn->disconnect_waiters = waiter;
+    post_receive(conn);
+    ULONG status = ERROR_IO_PENDING;
+    if (!overlapped) {
+        while (!local.done)
+            SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
+        status = NO_ERROR;
+    }
+    ReleaseSRWLockExclusive(&conn->lock);
+    connection_release(conn);
+    return status;
+}
+
+ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OVERLAPPED *overlapped)
+{
+    engine_request *request = engine_request_find(request_id);
+    if (!request || !request_is_live(request, queue)) {
+        if (request)
+            engine_request_release(request);
+        return ERROR_CONNECTION_INVALID;
+    }
+    /* The request's connection is closed (§7.1). */
+    connection_finish_request(request, 1, 1);
+    engine_request_release(request);
+    return overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR;
+}

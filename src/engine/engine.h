@@ -1,0 +1,72 @@
+/* The network engine: the one Win32-only layer that serves HTTP. It owns the
+ * routing table, the listening sockets, the connections and the delivery of
+ * requests into request queues; the entry points in src/api/ call only this
+ * header. One engine per process (data-plane-rulings.md, "Where the server
+ * lives"): this boundary is what a later broker would take over.
+ *
+ * The path of one request, by file:
+ *   listener.c    accepts a connection on a registered port
+ *   connection.c  reads its bytes, parses them (src/http/request_parser.c),
+ *                 cooks the URL and routes it (cooked_url.c, route_table.c),
+ *                 or answers an error itself (error_response.c)
+ *   delivery.c    queues the request on its request queue and hands it to a
+ *                 receive: the caller's thread lays it out in the caller's
+ *                 buffer (request_layout.c)
+ *   completion.c  completes overlapped calls through the queue handle
+ *   response.c    writes the application's response (response_writer.c)
+ *                 back to the socket */
+#ifndef HTTPAPI_ENGINE_H
+#define HTTPAPI_ENGINE_H
+
+#include <stdint.h>
+
+#include <windows.h>
+#include <http.h>
+
+#include "request_queue.h"
+
+/* Who owns a registration: a URL group (its ID) or a version-1 queue. */
+uint64_t engine_owner_of_group(HTTP_URL_GROUP_ID group_id);
+uint64_t engine_owner_of_queue(HANDLE queue_handle);
+
+/* HttpAddUrlToUrlGroup / HttpAddUrl: parses the prefix and registers it,
+ * opening the port's listeners when it is the port's first. Returns
+ * NO_ERROR, ERROR_INVALID_PARAMETER (malformed), ERROR_ALREADY_EXISTS,
+ * ERROR_SHARING_VIOLATION (another socket holds the port),
+ * ERROR_ACCESS_DENIED, ERROR_NOT_ENOUGH_MEMORY. */
+ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context);
+
+/* Removes one registration (exact: the very string given at registration,
+ * HttpRemoveUrl; otherwise the same prefix) or, with url NULL, all of the
+ * owner's. Returns NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_FILE_NOT_FOUND. */
+ULONG engine_remove_url(uint64_t owner, PCWSTR url, int exact);
+void engine_remove_owner(uint64_t owner);
+
+/* HttpReceiveHttpRequest on a queue the caller has acquired. */
+ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer,
+                             ULONG length, ULONG *bytes_returned, OVERLAPPED *overlapped);
+
+/* HttpReceiveRequestEntityBody. */
+ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer, ULONG length,
+                          ULONG *bytes_returned, OVERLAPPED *overlapped);
+
+/* HttpSendHttpResponse (response non-NULL) and HttpSendResponseEntityBody
+ * (response NULL, the chunks given). */
+ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, const HTTP_RESPONSE *response,
+                  USHORT chunk_count, const HTTP_DATA_CHUNK *chunks, ULONG *bytes_sent, OVERLAPPED *overlapped);
+
+/* HttpCancelHttpRequest. */
+ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OVERLAPPED *overlapped);
+
+/* HttpWaitForDisconnect(Ex). */
+ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connection_id, OVERLAPPED *overlapped);
+
+/* HttpShutdownRequestQueue: completes every pending receive with
+ * ERROR_OPERATION_ABORTED and stops delivery to the queue. */
+void engine_shut_down_queue(request_queue *queue);
+
+/* HttpTerminate of the last HTTP_INITIALIZE_SERVER: every registration,
+ * listener and connection goes. */
+void engine_stop(void);
+
+#endif

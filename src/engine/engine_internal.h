@@ -1,0 +1,145 @@
+/* What the engine's files share. Win32 only. */
+#ifndef HTTPAPI_ENGINE_INTERNAL_H
+#define HTTPAPI_ENGINE_INTERNAL_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <windows.h>
+#include <http.h>
+
+#include <stdint.h>
+
+#include "cooked_url.h"
+#include "engine.h"
+#include "http_error.h"
+#include "request_parser.h"
+#include "route_table.h"
+
+typedef struct connection connection;
+typedef struct engine_request engine_request;
+typedef struct queue_state queue_state;
+
+/* An overlapped socket operation on the engine's completion port. */
+typedef enum io_kind { IO_ACCEPT, IO_RECEIVE } io_kind;
+typedef struct io_operation {
+    OVERLAPPED overlapped;
+    io_kind kind;
+} io_operation;
+
+/* ---- engine.c ---- */
+HANDLE engine_port(void); /* the completion port; starts the engine on first use */
+
+/* Finds a live request by ID, with a reference (engine_request_release). */
+engine_request *engine_request_find(HTTP_REQUEST_ID id);
+HTTP_REQUEST_ID engine_request_register(engine_request *request);
+void engine_request_unregister(engine_request *request);
+uint64_t engine_next_connection_id(void);
+void engine_connection_track(connection *conn, int add);
+connection *engine_connection_find(HTTP_CONNECTION_ID id); /* with a reference */
+
+int engine_owner_is_queue(uint64_t owner);
+HANDLE engine_owner_queue_handle(uint64_t owner);
+
+/* Routes a cooked request; takes the routing lock. */
+route_result engine_route(const route_request *request);
+
+/* ---- listener.c ---- */
+typedef struct listener listener;
+/* Opens the listening sockets of a port (IPv4 and IPv6 wildcard, or one
+ * address). Returns NO_ERROR, ERROR_SHARING_VIOLATION, ERROR_ACCESS_DENIED
+ * or the socket error. */
+ULONG listener_open(uint16_t port, int https, const uint8_t *address, size_t address_length, listener **opened);
+void listener_close(listener *listening);
+void listener_accept_done(io_operation *operation, DWORD error);
+
+/* ---- connection.c ---- */
+void connection_start(SOCKET socket, int https, uint16_t local_port);
+void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes);
+void connection_add_ref(connection *conn);
+void connection_release(connection *conn);
+void connection_close_all(void);
+HTTP_CONNECTION_ID connection_id(const connection *conn);
+
+/* ---- delivery.c ---- */
+queue_state *queue_state_of(request_queue *queue);
+void queue_state_free(void *state);
+void queue_closing(request_queue *queue);
+/* Hands a routed request to its queue; takes a reference on the request.
+ * Returns 0 when the queue takes no requests (shut down). */
+int queue_deliver(request_queue *queue, engine_request *request);
+
+/* The lock and event completion.c uses for one kernel completion at a time. */
+SRWLOCK *queue_pipe_lock(queue_state *state, HANDLE *event);
+
+/* ---- completion.c ---- */
+/* Completes the caller's overlapped operation on the queue handle with a
+ * byte count, through the kernel: now (the call then returns NO_ERROR and
+ * the caller's completion port gets its packet unless it asked to skip it)
+ * or later (the call returned ERROR_IO_PENDING). status: NO_ERROR,
+ * ERROR_MORE_DATA or ERROR_OPERATION_ABORTED (count 0). */
+typedef enum completion_timing { COMPLETE_NOW, COMPLETE_LATER } completion_timing;
+ULONG queue_complete(request_queue *queue, OVERLAPPED *overlapped, ULONG status, DWORD count,
+                     completion_timing timing);
+/* What an overlapped call looks like to the caller before it completes. */
+void overlapped_mark_pending(OVERLAPPED *overlapped);
+
+/* ---- the request being served on a connection (connection.c) ---- */
+typedef enum request_state {
+    REQUEST_QUEUED,    /* routed, waiting for a receive */
+    REQUEST_BOUND,     /* a receive got ERROR_MORE_DATA: only its ID fetches it */
+    REQUEST_DELIVERED, /* the application has it */
+    REQUEST_RESPONDING,/* response headers sent, more to come (MORE_DATA) */
+    REQUEST_DONE,      /* final response sent or cancelled: the ID is dead */
+} request_state;
+
+struct engine_request {
+    volatile LONG references;
+    HTTP_REQUEST_ID id;
+    connection *conn;       /* a reference */
+    request_queue *queue;   /* a reference, once routed to a queue */
+    engine_request *next;   /* in the queue's ready list */
+    request_state state;
+    int sending;            /* a send is under way: another gets ERROR_BAD_COMMAND */
+    ULONG flags;            /* HTTP_REQUEST_FLAG_IP_ROUTED */
+    HTTP_URL_CONTEXT url_context;
+    WCHAR *cooked_text;
+    cooked_url cooked;
+    int head_request;       /* HEAD: no body goes out */
+    int http10;
+    int close_after;        /* the response ends the connection */
+    int body_allowed;       /* the response may carry entity bytes (not HEAD, 1xx, 204, 304) */
+};
+
+void engine_request_add_ref(engine_request *request);
+void engine_request_release(engine_request *request);
+
+/* Body and layout, under the connection's lock (connection.c). */
+typedef struct body_view {
+    const char *bytes;   /* decoded body bytes ready now */
+    size_t length;
+    int complete;        /* the body ends after these bytes */
+} body_view;
+
+/* A request queued but never received, when its queue goes: its
+ * connection is reset (ruling #3). */
+void connection_abort_request(engine_request *request);
+/* Body reads and disconnect waits of the queue end with
+ * ERROR_OPERATION_ABORTED. */
+void connection_abort_queue_waits(request_queue *queue);
+
+/* The final response is out, or the request is cancelled (reset): the ID
+ * dies and the connection moves on, on the caller's thread. */
+void connection_finish_request(engine_request *request, int close, int reset);
+/* Sends on the request's socket, blocking; 0 when the client has gone. */
+int connection_send(engine_request *request, WSABUF *buffers, DWORD count);
+/* "Expect: 100-continue" whose body nobody asked for: the response must
+ * close the connection (ruling #17). */
+int connection_expects_unread_body(engine_request *request);
+int engine_connection_id_was_issued(HTTP_CONNECTION_ID id);
+
+/* Writes the request into the caller's buffer (or a copy bound for it). */
+ULONG connection_layout_request(engine_request *request, int version, ULONG receive_flags, void *dest,
+                                uintptr_t user_base, size_t capacity, size_t *bytes);
+
+#endif

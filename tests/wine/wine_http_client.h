@@ -1,0 +1,170 @@
+/* Winsock client helpers for the serving tests (tests/wine/test_*.c):
+ * connect to 127.0.0.1, send raw requests, read what the server answers,
+ * and set up registrations on free ports. Every wait is bounded.
+ *
+ * Include this header FIRST: Winsock 2 must be declared before <windows.h>,
+ * which "test_support.h" (included from here) pulls in. */
+#ifndef HTTPAPI_WINE_HTTP_CLIENT_H
+#define HTTPAPI_WINE_HTTP_CLIENT_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include "test_support.h"
+
+/* Upper bound of every blocking wait in the serving tests (helper-wine rule). */
+#define CLIENT_TIMEOUT_MS 5000u
+/* Ports the tests may use. */
+#define FIRST_TEST_PORT 50000u
+#define LAST_TEST_PORT 59999u
+/* Characters needed by any URL the helpers format. */
+#define TEST_URL_CAPACITY 256
+
+/* A receive buffer aligned like HTTP_REQUEST (8 bytes on x86 and x64,
+ * data-plane.md §3.1: a misaligned buffer gives ERROR_NOACCESS). Pass
+ * &buffer.v2 (the type the prototype takes) and a length <= sizeof(buffer);
+ * read a v1 queue's result through buffer.v1. */
+typedef union receive_buffer {
+    HTTP_REQUEST_V1 v1;
+    HTTP_REQUEST_V2 v2;
+    ULONGLONG alignment;
+    char bytes[8192];
+} receive_buffer;
+
+/* ---- sockets ------------------------------------------------------------ */
+
+/* WSAStartup, once per process (thread-safe). Every helper below calls it. */
+void client_startup(void);
+
+/* Connects to 127.0.0.1:port within CLIENT_TIMEOUT_MS and gives the socket
+ * SO_RCVTIMEO/SO_SNDTIMEO of CLIENT_TIMEOUT_MS. Returns INVALID_SOCKET on
+ * failure, with the Winsock error in *error (when error is not NULL):
+ * WSAECONNREFUSED when nothing listens, WSAETIMEDOUT after the timeout. */
+SOCKET client_connect(USHORT port, int *error);
+
+/* Connects and closes at once; returns 0 when the connect succeeded, else
+ * the Winsock error (WSAECONNREFUSED when no listener). */
+int client_connect_result(USHORT port);
+
+/* Sends every byte; FALSE on error. */
+BOOL client_send_all(SOCKET socket, const void *data, size_t length);
+BOOL client_send_string(SOCKET socket, const char *text);
+
+/* Closes the socket (no-op for INVALID_SOCKET) and sets it to INVALID_SOCKET. */
+void client_close(SOCKET *socket);
+
+/* One HTTP response read by client_receive_response. */
+typedef struct client_response {
+    size_t length;             /* bytes stored in the buffer (NUL not counted) */
+    size_t head_length;        /* status line + headers + blank line; 0 if none */
+    int status;                /* status code, 0 when no status line arrived */
+    long long content_length;  /* -1 when the response has no Content-Length */
+    BOOL chunked;              /* Transfer-Encoding: chunked */
+    BOOL connection_close;     /* a Connection header containing "close" */
+    BOOL complete;             /* the whole response (head and body) arrived */
+    BOOL closed;               /* the peer closed (FIN or reset) while reading */
+    int error;                 /* 0, WSAETIMEDOUT, WSAECONNRESET or another error */
+} client_response;
+
+/* Receives one complete response into buffer (NUL-terminated; capacity
+ * includes the NUL) and stops after it: at the end of a Content-Length or
+ * chunked body, at the end of the head for 1xx/204/304 or when head_only is
+ * TRUE (answer to HEAD), else when the server closes. Bytes of a following
+ * response may also be in the buffer beyond the first one. Waits at most
+ * timeout_ms in total. Returns response->complete. */
+BOOL client_receive_response(SOCKET socket, char *buffer, size_t capacity, BOOL head_only, DWORD timeout_ms,
+                             client_response *response);
+
+/* How client_receive_until_close ended. */
+typedef enum client_ending {
+    CLIENT_ENDED_GRACEFULLY = 0, /* recv returned 0 (FIN) */
+    CLIENT_ENDED_RESET,          /* WSAECONNRESET / WSAECONNABORTED */
+    CLIENT_ENDED_TIMEOUT,        /* nothing for timeout_ms: the server kept the connection */
+    CLIENT_ENDED_ERROR           /* another socket error */
+} client_ending;
+
+/* Reads until the server closes or timeout_ms passes. Stores at most
+ * capacity-1 bytes (NUL-terminated), keeps reading past that and returns
+ * the total number of bytes that arrived in *total (may be NULL). */
+client_ending client_receive_until_close(SOCKET socket, char *buffer, size_t capacity, DWORD timeout_ms,
+                                         size_t *total);
+
+/* The value of the first header called name (case-insensitive) in the
+ * response head, copied NUL-terminated into value; FALSE when absent. */
+BOOL client_response_header(const char *buffer, const client_response *response, const char *name, char *value,
+                            size_t capacity);
+
+/* The body of the response (starts at head_length). */
+const char *client_response_body(const char *buffer, const client_response *response);
+
+/* Formats the Wine test's simple_req: "<verb> <path> HTTP/1.1", Host
+ * localhost:port, Connection keep-alive, User-Agent WINE, blank line.
+ * Returns the length (0 when it does not fit). */
+size_t format_simple_request(char *buffer, size_t capacity, const char *verb, const char *path, USHORT port);
+
+/* ---- registrations ------------------------------------------------------ */
+
+/* L"http://<host>:<port><path>" into url (TEST_URL_CAPACITY characters). */
+void format_url(WCHAR *url, const char *scheme, const char *host, USHORT port, const char *path);
+
+/* Tries successive ports in FIRST_TEST_PORT..LAST_TEST_PORT (from a
+ * per-process starting point, never reusing a port this process already
+ * tried) and adds "http://<host>:<port><path>" to the group. Only
+ * ERROR_SHARING_VIOLATION and ERROR_ALREADY_EXISTS mean "try the next
+ * port" (data-plane.md §2.1, Wine's add_url helpers). Returns the result
+ * of the last attempt; on NO_ERROR *port holds the port and url (when not
+ * NULL, TEST_URL_CAPACITY characters) the URL that was added. */
+ULONG add_url_to_group_on_free_port(HTTP_URL_GROUP_ID group, const char *host, const char *path,
+                                    HTTP_URL_CONTEXT context, USHORT *port, WCHAR *url);
+
+/* The same with HttpAddUrl on a version 1 handle. */
+ULONG add_url_v1_on_free_port(HANDLE queue, const char *host, const char *path, USHORT *port, WCHAR *url);
+
+/* A port number not yet handed out by this process (no registration made). */
+USHORT next_candidate_port(void);
+
+/* A version 2 server: session, URL group, request queue, and the group
+ * bound to the queue with HttpServerBindingProperty. */
+typedef struct v2_server {
+    HTTP_SERVER_SESSION_ID session;
+    HTTP_URL_GROUP_ID group;
+    HANDLE queue;
+} v2_server;
+
+/* Creates all of it (HttpInitialize(version 2, SERVER) must have been
+ * called). Returns the first failing result, or NO_ERROR. */
+ULONG v2_server_open(v2_server *server);
+/* Closes the queue, the group and the session (whatever is non-zero). */
+void v2_server_close(v2_server *server);
+/* Sets HttpServerBindingProperty of group to queue (NULL: Present = 0). */
+ULONG bind_url_group(HTTP_URL_GROUP_ID group, HANDLE queue);
+
+/* ---- request queue ------------------------------------------------------ */
+
+/* Bounds calls that could block forever (synchronous receives): if
+ * watchdog_disarm is not called within milliseconds, the process prints
+ * what and ends with exit code 1. One watchdog per process. */
+void watchdog_arm(const char *what, DWORD milliseconds);
+void watchdog_disarm(void);
+
+/* A manual-reset event for an OVERLAPPED, zeroed around it. */
+void overlapped_open(OVERLAPPED *overlapped);
+void overlapped_close(OVERLAPPED *overlapped);
+
+/* TRUE when an overlapped operation is still pending: a zero-timeout wait
+ * on its event times out and GetOverlappedResult(FALSE) fails with
+ * ERROR_IO_INCOMPLETE. */
+BOOL overlapped_is_pending(HANDLE handle, OVERLAPPED *overlapped);
+
+/* Overlapped HttpReceiveHttpRequest with HTTP_NULL_ID (or id), waited for at
+ * most timeout_ms. Returns the result (WAIT_TIMEOUT when nothing came: the
+ * receive is then cancelled and its completion awaited). *bytes gets the
+ * completion byte count. */
+ULONG receive_request_within(HANDLE queue, HTTP_REQUEST_ID id, ULONG flags, receive_buffer *buffer, ULONG length,
+                             DWORD timeout_ms, ULONG *bytes);
+
+/* Sends a final response with the status and reason, an explicit
+ * Content-Length: 0 and no body. Returns the send result. */
+ULONG send_simple_response(HANDLE queue, HTTP_REQUEST_ID id, USHORT status, const char *reason);
+
+#endif
