@@ -69,6 +69,7 @@ struct connection {
     int body_complete;
     uint64_t body_raw_consumed;
     int continue_sent;
+    int body_error; /* the body's framing broke: answered with 400 */
     body_reader *reader;
     disconnect_waiter *disconnect_waiters;
     connection *all_previous, *all_next;
@@ -247,7 +248,7 @@ static void decode_body(connection *conn)
     else if (status == PARSE_ERROR) {
         /* A bad chunk: nothing more on this connection is trusted. */
         conn->body_complete = 1;
-        conn->peer_gone = 1;
+        conn->body_error = 1;
     }
 }
 
@@ -350,6 +351,7 @@ typedef enum action_kind {
     ACTION_DELIVER,     /* hand conn->current to its queue */
     ACTION_ANSWER,      /* send an automatic response, then close */
     ACTION_RESET,       /* 503 with Basic verbosity: reset, no bytes */
+    ACTION_FAIL_REQUEST,/* the delivered request's body broke: 400, and the ID dies */
 } action_kind;
 
 typedef struct action {
@@ -453,6 +455,18 @@ static action admit_request(connection *conn)
     conn->body_raw_consumed = 0;
     conn->continue_sent = 0;
     conn->phase = PHASE_REQUEST;
+    /* A body whose framing is already broken keeps the request from the
+     * application (ruling #51). */
+    decode_body(conn);
+    if (conn->body_error) {
+        conn->current = NULL;
+        engine_request_unregister(request);
+        request->state = REQUEST_DONE;
+        request_queue_release(queue);
+        engine_request_release(request);
+        result.error = HTTP_ERROR_BAD_REQUEST;
+        return result;
+    }
     result.kind = ACTION_DELIVER;
     result.request = request;
     result.queue = queue;
@@ -469,8 +483,18 @@ static action advance(connection *conn)
         if (conn->phase == PHASE_CLOSING || conn->closed)
             return none;
         if (conn->phase == PHASE_REQUEST) {
-            if (conn->current)
+            if (conn->current) {
+                /* Check the body's framing as it arrives, read or not: a bad
+                 * chunk is answered with 400 unless a response has begun. */
+                decode_body(conn);
+                if (conn->body_error && conn->current->state != REQUEST_RESPONDING && !conn->current->sending) {
+                    action answer = { ACTION_FAIL_REQUEST, HTTP_ERROR_BAD_REQUEST, conn->current, NULL };
+                    engine_request_add_ref(conn->current);
+                    conn->phase = PHASE_CLOSING;
+                    return answer;
+                }
                 return none; /* the application has it */
+            }
             /* The response is out: drain what is left of the body. */
             while (!conn->body_complete && conn->raw_start != conn->raw_end) {
                 conn->decoded_start = conn->decoded_end;
@@ -565,6 +589,11 @@ static void run(connection *conn)
             AcquireSRWLockExclusive(&conn->lock);
             close_socket(conn, 1);
             ReleaseSRWLockExclusive(&conn->lock);
+            break;
+        case ACTION_FAIL_REQUEST:
+            answer_error(conn, next.error);
+            connection_finish_request(next.request, 1, 0);
+            engine_request_release(next.request);
             break;
         }
     }
