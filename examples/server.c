@@ -39,7 +39,7 @@
 static const HTTPAPI_VERSION version_2 = HTTPAPI_VERSION_2;
 
 /* Request known headers in HTTP_HEADER_ID order (HttpHeaderRequestMaximum). */
-static const char *const request_header_names[HttpHeaderRequestMaximum] = {
+static const char *const request_header_names[] = {
     "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma", "Trailer",
     "Transfer-Encoding", "Upgrade", "Via", "Warning", "Allow", "Content-Length",
     "Content-Type", "Content-Encoding", "Content-Language", "Content-Location",
@@ -49,6 +49,9 @@ static const char *const request_header_names[HttpHeaderRequestMaximum] = {
     "If-None-Match", "If-Range", "If-Unmodified-Since", "Max-Forwards",
     "Proxy-Authorization", "Referer", "Range", "TE", "Translate", "User-Agent",
 };
+_Static_assert(sizeof(request_header_names) / sizeof(request_header_names[0]) ==
+                   HttpHeaderRequestMaximum,
+               "one name per request header slot");
 
 struct server {
     HANDLE queue;

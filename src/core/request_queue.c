@@ -348,3 +348,27 @@ HANDLE request_queue_handle(const request_queue *queue)
 {
     return queue->handle;
 }
+
+void request_queue_sweep_closed(void)
+{
+    enum { BATCH = 64 };
+    queue_slot seen[BATCH];
+    size_t count = 0;
+    plat_lock_acquire(&queues.lock);
+    for (size_t i = 0; i < queues.capacity && count < BATCH; i++)
+        if (queues.slots[i].handle) {
+            seen[count] = queues.slots[i];
+            atomic_fetch_add_explicit(&seen[count].queue->references, 1, memory_order_relaxed);
+            count++;
+        }
+    plat_lock_release(&queues.lock);
+    for (size_t i = 0; i < count; i++) {
+        request_queue *queue = seen[i].queue;
+        if (!plat_queue_pipe_is_caller_handle(&queue->pipe, seen[i].handle) && unpublish(seen[i].handle, queue)) {
+            if (request_queue_closing_hook)
+                request_queue_closing_hook(queue);
+            request_queue_release(queue);
+        }
+        request_queue_release(queue);
+    }
+}

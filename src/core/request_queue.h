@@ -81,6 +81,11 @@ extern void (*request_queue_closing_hook)(request_queue *queue);
 /* Runs at every HttpShutdownRequestQueue: pending receives are cancelled. */
 extern void (*request_queue_shutdown_hook)(request_queue *queue);
 
+/* Finds queues whose handle the caller closed with CloseHandle (which the
+ * DLL's duplicate hides from the kernel) and drops them as a close would.
+ * The engine calls it now and then. */
+void request_queue_sweep_closed(void);
+
 /* The handle value the caller was given for this queue. */
 HANDLE request_queue_handle(const request_queue *queue);
 

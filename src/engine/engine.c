@@ -148,6 +148,20 @@ static DWORD WINAPI worker_main(void *unused)
     return 0;
 }
 
+enum { SWEEP_MILLISECONDS = 100 };
+
+/* CloseHandle on a queue reaches no code of the DLL: look for it a few
+ * times a second, so its URLs and pending receives go soon after. */
+static DWORD WINAPI sweeper_main(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        Sleep(SWEEP_MILLISECONDS);
+        request_queue_sweep_closed();
+    }
+    return 0;
+}
+
 static void group_closed(uint64_t group_id)
 {
     engine_remove_owner(engine_owner_of_group(group_id));
@@ -178,6 +192,10 @@ static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
             return FALSE;
         CloseHandle(thread);
     }
+    HANDLE sweeper = CreateThread(NULL, 0, sweeper_main, NULL, 0, NULL);
+    if (!sweeper)
+        return FALSE;
+    CloseHandle(sweeper);
     url_group_closed_hook = group_closed;
     request_queue_shutdown_hook = engine_shut_down_queue;
     server_terminated_hook = engine_stop;

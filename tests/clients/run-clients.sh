@@ -39,7 +39,7 @@ started_pids=()
 wineservers_before=$(pgrep '^wineserver' | sort)
 
 pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; }
 # check NAME COMMAND...: one result per check.
 check() {
     local name=$1
@@ -177,7 +177,8 @@ raw_request() {
 
 status_of() { head -n 1 "$1" | tr -d '\r' | awk '{ print $2 }'; }
 header_of() { tr -d '\r' <"$1" | awk -v n="$2" 'tolower($0) ~ "^" tolower(n) ":" { sub(/^[^:]*: */, ""); v = $0 } END { print v }'; }
-file_is() { [ "$(cat "$1")" = "$2" ]; }
+# file_is FILE TEXT: the file holds exactly TEXT (printf %b escapes).
+file_is() { cmp -s "$1" <(printf '%b' "$2"); }
 
 ################################################################ server.exe
 echo "# server: $server_exe"
@@ -189,7 +190,7 @@ if start_program "$work/server.log" "$server_exe" @PORT@; then
 
     code=$("${c[@]}" -o "$work/body" -D "$work/head" -w '%{http_code}' "$base/")
     check "GET / is 200 hello" [ "$code" = 200 ]
-    check "GET / body" file_is "$work/body" "hello from httpapi.dll"
+    check "GET / body" file_is "$work/body" 'hello from httpapi.dll\n'
     check "GET / Content-Type text/plain" [ "$(header_of "$work/head" Content-Type)" = text/plain ]
     check "GET / Content-Length added (data-plane.md 6.2 #7)" [ "$(header_of "$work/head" Content-Length)" = 23 ]
     check "GET / Server: Microsoft-HTTPAPI/2.0 (6.2 #6)" [ "$(header_of "$work/head" Server)" = Microsoft-HTTPAPI/2.0 ]
@@ -245,7 +246,7 @@ if start_program "$work/server.log" "$server_exe" @PORT@; then
 
     code=$("${c[@]}" -o "$work/body" -w '%{http_code}' "$base/no/such/page")
     check "GET of an unknown path is 404 from the program" [ "$code" = 404 ]
-    check "404 body" file_is "$work/body" "not found"
+    check "404 body" file_is "$work/body" 'not found\n'
 
     timeout 30 wrk -t2 -c8 -d5s --timeout 5s -H "Host: localhost:$port" "http://127.0.0.1:$port/" \
         >"$work/wrk" 2>&1
@@ -267,7 +268,7 @@ if start_program "$work/server.log" "$server_exe" @PORT@; then
     check "still serving after the bad requests" [ "$code" = 200 ]
 
     code=$("${c[@]}" -o "$work/body" -w '%{http_code}' "$base/stop")
-    check "GET /stop says bye" file_is "$work/body" "bye"
+    check "GET /stop says bye" file_is "$work/body" 'bye\n'
     wait_exit "$server_pid" 20
     check "server exits with 0 after /stop" [ "$exit_code" = 0 ]
     check "server logged one line per request" grep -q '^GET /stop 200' "$work/server.log"
