@@ -165,8 +165,10 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
 
     AcquireSRWLockExclusive(&state->lock);
     if (state->closed || request_queue_is_shut_down(queue)) {
+        /* As HttpWaitForDemandStart documents for a queue its caller shut
+         * down (data-plane.md §7.10; ours for receives). */
         ReleaseSRWLockExclusive(&state->lock);
-        return ERROR_OPERATION_ABORTED;
+        return ERROR_INVALID_HANDLE;
     }
     engine_request *request = pop_ready(state);
     if (request) {

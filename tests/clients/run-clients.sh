@@ -72,7 +72,7 @@ cleanup() {
     done
     # A wineserver that this run started leaves by itself once its last
     # program is gone; if it stays while no Windows program runs, it is ours
-    # to stop (never one that was there before).
+    # to stop (never one that was there before). The summary line comes last.
     for pid in $(comm -13 <(echo "$wineservers_before") <(pgrep '^wineserver' | sort)); do
         for _ in $(seq 1 100); do
             kill -0 "$pid" 2>/dev/null || break
@@ -84,9 +84,10 @@ cleanup() {
         fi
     done
     rm -rf "$work"
+    echo "$passed passed, $failed failed"
 }
 trap cleanup EXIT
-trap 'echo "interrupted"; exit 1' INT TERM
+trap 'fail "finished in time (interrupted)"; exit 1' INT TERM
 
 # The whole run is bounded, whatever hangs.
 (
@@ -102,8 +103,7 @@ started_pids+=("$watchdog")
 
 for exe in "$server_exe" "$v2_exe"; do
     if [ ! -f "$(dirname "$exe")/httpapi.dll" ]; then
-        echo "error: no httpapi.dll beside $exe"
-        echo "0 passed, 1 failed"
+        fail "httpapi.dll beside $exe"
         exit 1
     fi
 done
@@ -327,6 +327,4 @@ if [ "$failed" -gt 0 ]; then
         tail -n 40 "$log"
     done
 fi
-stop_pid "$watchdog"
-echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
