@@ -283,9 +283,13 @@ static body_reader *serve_reader(connection *conn)
         return NULL;
     conn->reader = NULL;
     reader->done = 1;
-    if (!reader->overlapped)
+    if (!reader->overlapped) {
+        /* A synchronous reader lives on its caller's stack: once woken it
+         * is not touched again. */
         WakeConditionVariable(&reader->wake);
-    if (reader->status == ERROR_HANDLE_EOF && reader->overlapped)
+        return NULL;
+    }
+    if (reader->status == ERROR_HANDLE_EOF)
         reader->status = NO_ERROR;
     return reader;
 }

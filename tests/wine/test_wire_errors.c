@@ -189,7 +189,8 @@ static void rejected(void **state)
 #define HOST "Host: localhost:%u\r\n"
 
 static const rejection rejections[] = {
-    { "not a request line", "foo\r\n", 400, "HTTP/1.1 400 Bad Request", -1, NULL, TRUE, "W45" },
+    { "not a request line", "foo\r\n", 400, "HTTP/1.1 400 Bad Request", 311, "The request is badly formed.", TRUE,
+      "W45; §5.9 generic row (computed)" },
     { "lowercase verb", "get /app/x HTTP/1.1\r\n" HOST "\r\n", 400, "HTTP/1.1 400 Bad Request", 326,
       "Bad Request - Invalid Verb", FALSE, "§3.3, §5.9 capture" },
     { "unknown host", "GET /app/x HTTP/1.1\r\nHost: unknown.example:%u\r\n\r\n", 400, "HTTP/1.1 400 Bad Request",
