@@ -2,6 +2,7 @@
 # seed tool writes from the current table of property-set cases. (The HTTP
 # targets' folders hold hand-written seeds and are not the tool's.)
 # cmake -DSEED_TOOL=<fuzz_seed_corpus> -DCOMMITTED=<fuzz/corpus> -DSCRATCH=<dir> -P check_seeds.cmake
+cmake_policy(SET CMP0057 NEW) # IN_LIST in script mode
 file(REMOVE_RECURSE ${SCRATCH})
 execute_process(COMMAND ${SEED_TOOL} ${SCRATCH} RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
