@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "key_map.h"
 #include "platform.h"
 
 /* A queue's properties. For a named queue this block is shared memory that
@@ -39,59 +40,16 @@ struct request_queue {
 void (*request_queue_engine_release)(void *engine_state);
 void (*request_queue_closing_hook)(request_queue *queue);
 
-/* Handle value -> queue: open addressing with linear probing, at most half
- * full, deletion by backward shift (no tombstones). NULL is never a queue
- * handle, so it marks a free slot. */
-typedef struct queue_slot {
-    HANDLE handle;
-    request_queue *queue;
-} queue_slot;
-
-enum { MINIMUM_CAPACITY = 16 };
-
+/* Handle value -> queue. NULL is never a queue handle, so every key is
+ * non-zero. */
 static struct {
     plat_lock lock;
-    queue_slot *slots;
-    size_t capacity; /* 0 or a power of two */
-    size_t count;
+    key_map map;
 } queues = { .lock = PLAT_LOCK_INIT };
 
-static size_t slot_index(HANDLE handle, size_t capacity)
+static uint64_t key_of(HANDLE handle)
 {
-    uint64_t key = (uint64_t)(uintptr_t)handle;
-    key ^= key >> 33;
-    key *= UINT64_C(0xff51afd7ed558ccd);
-    key ^= key >> 33;
-    return (size_t)key & (capacity - 1);
-}
-
-/* Called with queues.lock held and a non-zero capacity. */
-static queue_slot *find_slot(HANDLE handle)
-{
-    size_t mask = queues.capacity - 1;
-    for (size_t i = slot_index(handle, queues.capacity);; i = (i + 1) & mask)
-        if (queues.slots[i].handle == handle || !queues.slots[i].handle)
-            return &queues.slots[i];
-}
-
-/* Called with queues.lock held. Returns 0 when the larger array cannot be had. */
-static int make_room_for_one_more(void)
-{
-    if ((queues.count + 1) * 2 <= queues.capacity)
-        return 1;
-    size_t capacity = queues.capacity ? queues.capacity * 2 : MINIMUM_CAPACITY;
-    queue_slot *slots = plat_alloc_zeroed(capacity * sizeof(*slots));
-    if (!slots)
-        return 0;
-    queue_slot *old_slots = queues.slots;
-    size_t old_capacity = queues.capacity;
-    queues.slots = slots;
-    queues.capacity = capacity;
-    for (size_t i = 0; i < old_capacity; i++)
-        if (old_slots[i].handle)
-            *find_slot(old_slots[i].handle) = old_slots[i];
-    plat_free(old_slots);
-    return 1;
+    return (uint64_t)(uintptr_t)handle;
 }
 
 /* Publishes queue under handle. A queue already there is one whose handle the
@@ -100,22 +58,11 @@ static int make_room_for_one_more(void)
  * changing nothing. */
 static int publish(HANDLE handle, request_queue *queue, request_queue **displaced)
 {
-    int published = 0;
-    *displaced = NULL;
+    void *replaced;
     plat_lock_acquire(&queues.lock);
-    queue_slot *slot = queues.capacity ? find_slot(handle) : NULL;
-    if (slot && slot->handle) {
-        *displaced = slot->queue;
-        slot->queue = queue;
-        published = 1;
-    } else if (make_room_for_one_more()) {
-        slot = find_slot(handle);
-        slot->handle = handle;
-        slot->queue = queue;
-        queues.count++;
-        published = 1;
-    }
+    int published = key_map_put(&queues.map, key_of(handle), queue, &replaced);
     plat_lock_release(&queues.lock);
+    *displaced = replaced;
     return published;
 }
 
@@ -123,25 +70,8 @@ static int publish(HANDLE handle, request_queue *queue, request_queue **displace
  * the map's reference then belongs to the caller. */
 static int unpublish(HANDLE handle, const request_queue *queue)
 {
-    int removed = 0;
     plat_lock_acquire(&queues.lock);
-    queue_slot *slot = queues.capacity ? find_slot(handle) : NULL;
-    if (slot && slot->handle && slot->queue == queue) {
-        size_t mask = queues.capacity - 1;
-        size_t hole = (size_t)(slot - queues.slots);
-        for (size_t next = (hole + 1) & mask; queues.slots[next].handle; next = (next + 1) & mask) {
-            size_t home = slot_index(queues.slots[next].handle, queues.capacity);
-            /* The entry may fill the hole if the hole lies between its home
-             * slot and where it is now. */
-            if (((next - home) & mask) >= ((next - hole) & mask)) {
-                queues.slots[hole] = queues.slots[next];
-                hole = next;
-            }
-        }
-        queues.slots[hole] = (queue_slot){ 0 };
-        queues.count--;
-        removed = 1;
-    }
+    int removed = key_map_remove(&queues.map, key_of(handle), queue);
     plat_lock_release(&queues.lock);
     return removed;
 }
@@ -247,26 +177,29 @@ ULONG request_queue_create(int version, request_queue_role role, PCWSTR name, si
     return NO_ERROR;
 }
 
-request_queue *request_queue_acquire(HANDLE handle)
+/* The caller closed the queue's handle with CloseHandle: drop the queue as
+ * a close would (once, whoever notices first). */
+static void drop_closed(HANDLE handle, request_queue *queue)
 {
-    request_queue *queue = NULL;
-    plat_lock_acquire(&queues.lock);
-    queue_slot *slot = handle && queues.capacity ? find_slot(handle) : NULL;
-    if (slot && slot->handle) {
-        queue = slot->queue;
-        atomic_fetch_add_explicit(&queue->references, 1, memory_order_relaxed);
-    }
-    plat_lock_release(&queues.lock);
-    if (!queue)
-        return NULL;
-    if (plat_queue_pipe_is_caller_handle(&queue->pipe, handle))
-        return queue;
-    /* The caller closed the handle with CloseHandle: drop the queue now. */
     if (unpublish(handle, queue)) {
         if (request_queue_closing_hook)
             request_queue_closing_hook(queue);
         request_queue_release(queue);
     }
+}
+
+request_queue *request_queue_acquire(HANDLE handle)
+{
+    plat_lock_acquire(&queues.lock);
+    request_queue *queue = key_map_find(&queues.map, key_of(handle));
+    if (queue)
+        atomic_fetch_add_explicit(&queue->references, 1, memory_order_relaxed);
+    plat_lock_release(&queues.lock);
+    if (!queue)
+        return NULL;
+    if (plat_queue_pipe_is_caller_handle(&queue->pipe, handle))
+        return queue;
+    drop_closed(handle, queue);
     request_queue_release(queue);
     return NULL;
 }
@@ -352,23 +285,26 @@ HANDLE request_queue_handle(const request_queue *queue)
 void request_queue_sweep_closed(void)
 {
     enum { BATCH = 64 };
-    queue_slot seen[BATCH];
+    struct {
+        HANDLE handle;
+        request_queue *queue;
+    } seen[BATCH];
     size_t count = 0;
     plat_lock_acquire(&queues.lock);
-    for (size_t i = 0; i < queues.capacity && count < BATCH; i++)
-        if (queues.slots[i].handle) {
-            seen[count] = queues.slots[i];
+    for (size_t i = 0; i < queues.map.capacity && count < BATCH; i++) {
+        const key_map_slot *slot = &queues.map.slots[i];
+        if (slot->key) {
+            seen[count].handle = (HANDLE)(uintptr_t)slot->key;
+            seen[count].queue = slot->value;
             atomic_fetch_add_explicit(&seen[count].queue->references, 1, memory_order_relaxed);
             count++;
         }
+    }
     plat_lock_release(&queues.lock);
     for (size_t i = 0; i < count; i++) {
         request_queue *queue = seen[i].queue;
-        if (!plat_queue_pipe_is_caller_handle(&queue->pipe, seen[i].handle) && unpublish(seen[i].handle, queue)) {
-            if (request_queue_closing_hook)
-                request_queue_closing_hook(queue);
-            request_queue_release(queue);
-        }
+        if (!plat_queue_pipe_is_caller_handle(&queue->pipe, seen[i].handle))
+            drop_closed(seen[i].handle, queue);
         request_queue_release(queue);
     }
 }

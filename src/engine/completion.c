@@ -202,3 +202,8 @@ ULONG queue_complete(request_queue *queue, OVERLAPPED *overlapped, ULONG status,
     ReleaseSRWLockExclusive(lock);
     return timing == COMPLETE_NOW ? result : ERROR_IO_PENDING;
 }
+
+ULONG queue_complete_at_once(request_queue *queue, OVERLAPPED *overlapped)
+{
+    return overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR;
+}

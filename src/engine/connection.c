@@ -55,6 +55,8 @@ struct connection {
     uint16_t local_port;
     SOCKADDR_STORAGE local, remote;
     int local_length, remote_length;
+    char local_host[INET6_ADDRSTRLEN + 2];
+    size_t local_host_length;
     io_operation receive;
     int receive_pending;
     int peer_gone;
@@ -193,40 +195,46 @@ static void forget(connection *conn)
 
 /* ---- completions of the waiters, outside the lock ---- */
 
+/* Completes an overlapped read that serve_reader() handed back. */
 static void finish_reader(body_reader *reader)
 {
-    if (reader->overlapped) {
-        queue_complete(reader->queue, reader->overlapped, reader->status, reader->filled, COMPLETE_LATER);
-        request_queue_release(reader->queue);
-        plat_free(reader);
-    }
+    queue_complete(reader->queue, reader->overlapped, reader->status, reader->filled, COMPLETE_LATER);
+    request_queue_release(reader->queue);
+    plat_free(reader);
 }
 
-static void finish_disconnect_waiters(disconnect_waiter *waiters)
+/* Completes the overlapped waits of a list that wake_disconnect_waiters
+ * handed back. */
+static void finish_disconnect_waiters(disconnect_waiter *waiters, ULONG status)
 {
     while (waiters) {
         disconnect_waiter *next = waiters->next;
-        if (waiters->overlapped) {
-            queue_complete(waiters->queue, waiters->overlapped, NO_ERROR, 0, COMPLETE_LATER);
-            request_queue_release(waiters->queue);
-            plat_free(waiters);
-        }
+        queue_complete(waiters->queue, waiters->overlapped, status, 0, COMPLETE_LATER);
+        request_queue_release(waiters->queue);
+        plat_free(waiters);
         waiters = next;
     }
 }
 
-/* Called with the lock held when the connection is gone: hands back what
- * must be completed after unlocking. */
-static disconnect_waiter *take_disconnect_waiters(connection *conn)
+/* Called with the lock held on waits taken off the connection: wakes the
+ * synchronous ones (which live on their callers' stacks and are not
+ * touched again) and hands back the overlapped ones, to be finished after
+ * unlocking. */
+static disconnect_waiter *wake_disconnect_waiters(disconnect_waiter *waiters)
 {
-    disconnect_waiter *waiters = conn->disconnect_waiters;
-    conn->disconnect_waiters = NULL;
-    for (disconnect_waiter *w = waiters; w; w = w->next)
-        if (!w->overlapped) {
-            w->done = 1;
-            WakeConditionVariable(&w->wake);
+    disconnect_waiter *overlapped = NULL;
+    while (waiters) {
+        disconnect_waiter *next = waiters->next;
+        if (waiters->overlapped) {
+            waiters->next = overlapped;
+            overlapped = waiters;
+        } else {
+            waiters->done = 1;
+            WakeConditionVariable(&waiters->wake);
         }
-    return waiters;
+        waiters = next;
+    }
+    return overlapped;
 }
 
 /* ---- body decoding, under the lock ---- */
@@ -296,46 +304,26 @@ static body_reader *serve_reader(connection *conn)
 
 /* ---- turning a head into a request ---- */
 
-static void format_local_host(const connection *conn, char *out, size_t *length)
+/* The local address as a host name for HTTP/1.0 requests without Host
+ * (ruling #11): IPv6 in brackets. Written once, when the connection starts. */
+static void format_local_host(connection *conn)
 {
-    const uint8_t *bytes;
+    char *out = conn->local_host;
+    const void *address;
     if (conn->local.ss_family == AF_INET6) {
-        const SOCKADDR_IN6 *v6 = (const SOCKADDR_IN6 *)&conn->local;
-        bytes = (const uint8_t *)&v6->sin6_addr;
-        size_t n = 0;
-        out[n++] = '[';
-        for (int i = 0; i < 8; i++) {
-            unsigned group = (unsigned)bytes[2 * i] << 8 | bytes[2 * i + 1];
-            static const char hex[] = "0123456789abcdef";
-            int started = 0;
-            for (int shift = 12; shift >= 0; shift -= 4) {
-                unsigned digit = (group >> shift) & 0xf;
-                if (digit || started || shift == 0) {
-                    out[n++] = hex[digit];
-                    started = 1;
-                }
-            }
-            if (i < 7)
-                out[n++] = ':';
-        }
-        out[n++] = ']';
-        *length = n;
+        *out++ = '[';
+        address = &((const SOCKADDR_IN6 *)&conn->local)->sin6_addr;
+    } else {
+        address = &((const SOCKADDR_IN *)&conn->local)->sin_addr;
+    }
+    if (!inet_ntop(conn->local.ss_family, address, out, INET6_ADDRSTRLEN)) {
+        conn->local_host_length = 0; /* cooked_url answers 400 Invalid Hostname */
         return;
     }
-    const SOCKADDR_IN *v4 = (const SOCKADDR_IN *)&conn->local;
-    bytes = (const uint8_t *)&v4->sin_addr;
-    size_t n = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned value = bytes[i];
-        if (value >= 100)
-            out[n++] = (char)('0' + value / 100);
-        if (value >= 10)
-            out[n++] = (char)('0' + value / 10 % 10);
-        out[n++] = (char)('0' + value % 10);
-        if (i < 3)
-            out[n++] = '.';
-    }
-    *length = n;
+    size_t length = strlen(conn->local_host);
+    if (conn->local.ss_family == AF_INET6)
+        conn->local_host[length++] = ']';
+    conn->local_host_length = length;
 }
 
 static void local_address_bytes(const connection *conn, const uint8_t **bytes, size_t *length)
@@ -371,17 +359,14 @@ static action admit_request(connection *conn)
 {
     action result = { ACTION_ANSWER, HTTP_ERROR_NONE, NULL, NULL };
     const http_request_head *head = &conn->parser.head;
-    char local_host[48];
-    size_t local_host_length = 0;
-    format_local_host(conn, local_host, &local_host_length);
     cooked_url_input input = {
         .https = conn->https,
         .target = http_span_text(head, head->raw_url),
         .target_length = head->raw_url.length,
         .host = head->known[HttpHeaderHost].length ? http_span_text(head, head->known[HttpHeaderHost]) : NULL,
         .host_length = head->known[HttpHeaderHost].length,
-        .local_host = local_host,
-        .local_host_length = local_host_length,
+        .local_host = conn->local_host,
+        .local_host_length = conn->local_host_length,
         .local_port = conn->local_port,
         .limits = COOKED_URL_DEFAULT_LIMITS,
     };
@@ -554,7 +539,8 @@ static void run(connection *conn)
         if (next.kind == ACTION_NONE) {
             post_receive(conn);
             if (conn->peer_gone || conn->closed) {
-                gone = take_disconnect_waiters(conn);
+                gone = wake_disconnect_waiters(conn->disconnect_waiters);
+                conn->disconnect_waiters = NULL;
                 if (!conn->current && !conn->receive_pending && !conn->reader && !conn->dropped) {
                     close_socket(conn, 0);
                     conn->dropped = drop = 1;
@@ -564,7 +550,7 @@ static void run(connection *conn)
         ReleaseSRWLockExclusive(&conn->lock);
         if (reader)
             finish_reader(reader);
-        finish_disconnect_waiters(gone);
+        finish_disconnect_waiters(gone, NO_ERROR);
         switch (next.kind) {
         case ACTION_NONE:
             if (drop) {
@@ -573,16 +559,10 @@ static void run(connection *conn)
             }
             return;
         case ACTION_DELIVER:
-            if (!queue_deliver(next.queue, next.request)) {
-                AcquireSRWLockExclusive(&conn->lock);
-                conn->current = NULL;
-                conn->phase = PHASE_CLOSING;
-                engine_request_unregister(next.request);
-                next.request->state = REQUEST_DONE;
-                close_socket(conn, 1);
-                ReleaseSRWLockExclusive(&conn->lock);
-                engine_request_release(next.request); /* the connection's */
-            }
+            /* A queue that takes no more requests (full, or shut down
+             * meanwhile): reset, as Basic verbosity answers a 503. */
+            if (!queue_deliver(next.queue, next.request))
+                connection_finish_request(next.request, 1, 1);
             engine_request_release(next.request);
             request_queue_release(next.queue);
             break;
@@ -626,6 +606,7 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     conn->remote_length = sizeof(conn->remote);
     getsockname(socket, (SOCKADDR *)&conn->local, &conn->local_length);
     getpeername(socket, (SOCKADDR *)&conn->remote, &conn->remote_length);
+    format_local_host(conn);
     request_parser_limits limits = REQUEST_PARSER_DEFAULT_LIMITS;
     request_parser_init(&conn->parser, &limits);
     engine_connection_track(conn, 1);
@@ -670,7 +651,7 @@ void connection_close_all(void)
 
 /* ---- what the API asks of a connection ---- */
 
-static void socket_address_copy(const SOCKADDR_STORAGE *from, const void **address, size_t *length)
+static void address_and_length(const SOCKADDR_STORAGE *from, const void **address, size_t *length)
 {
     *address = from;
     *length = from->ss_family == AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
@@ -707,8 +688,8 @@ ULONG connection_layout_request(engine_request *request, int version, ULONG rece
         .body_length = conn->decoded_end - conn->decoded_start,
         .copy_body = copy_body,
     };
-    socket_address_copy(&conn->remote, &input.remote_address, &input.remote_address_length);
-    socket_address_copy(&conn->local, &input.local_address, &input.local_address_length);
+    address_and_length(&conn->remote, &input.remote_address, &input.remote_address_length);
+    address_and_length(&conn->local, &input.local_address, &input.local_address_length);
     request_layout_result result;
     ULONG status = request_layout_write(&input, dest, user_base, capacity, &result);
     if (status == NO_ERROR) {
@@ -836,11 +817,6 @@ void connection_finish_request(engine_request *request, int close, int reset)
     connection_release(conn);
 }
 
-void connection_abort_request(engine_request *request)
-{
-    connection_finish_request(request, 1, 1);
-}
-
 int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
 {
     DWORD sent = 0;
@@ -867,40 +843,25 @@ void connection_abort_queue_waits(request_queue *queue)
             conn->reader = NULL;
             reader->status = ERROR_OPERATION_ABORTED;
             reader->done = 1;
-            if (!reader->overlapped)
+            if (!reader->overlapped) {
                 WakeConditionVariable(&reader->wake);
+                reader = NULL; /* on its caller's stack: not touched again */
+            }
         }
         disconnect_waiter *kept = NULL, *aborted = NULL;
         while (conn->disconnect_waiters) {
             disconnect_waiter *w = conn->disconnect_waiters;
             conn->disconnect_waiters = w->next;
-            if (w->queue == queue) {
-                w->next = aborted;
-                aborted = w;
-            } else {
-                w->next = kept;
-                kept = w;
-            }
+            disconnect_waiter **list = w->queue == queue ? &aborted : &kept;
+            w->next = *list;
+            *list = w;
         }
         conn->disconnect_waiters = kept;
+        aborted = wake_disconnect_waiters(aborted);
         ReleaseSRWLockExclusive(&conn->lock);
-        if (reader && reader->overlapped) {
-            queue_complete(reader->queue, reader->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);
-            request_queue_release(reader->queue);
-            plat_free(reader);
-        }
-        while (aborted) {
-            disconnect_waiter *next = aborted->next;
-            if (aborted->overlapped) {
-                queue_complete(queue, aborted->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);
-                request_queue_release(aborted->queue);
-                plat_free(aborted);
-            } else {
-                aborted->done = 1;
-                WakeConditionVariable(&aborted->wake);
-            }
-            aborted = next;
-        }
+        if (reader)
+            finish_reader(reader);
+        finish_disconnect_waiters(aborted, ERROR_OPERATION_ABORTED);
     }
     ReleaseSRWLockShared(&all_connections.lock);
 }
@@ -913,14 +874,13 @@ ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connec
     if (!conn)
         /* A connection of this process that has gone completes at once
          * (ruling #40); an ID never handed out is a bad parameter. */
-        return engine_connection_id_was_issued(connection_id)
-                   ? (overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR)
-                   : ERROR_INVALID_PARAMETER;
+        return engine_connection_id_was_issued(connection_id) ? queue_complete_at_once(queue, overlapped)
+                                                              : ERROR_INVALID_PARAMETER;
     AcquireSRWLockExclusive(&conn->lock);
     if (conn->peer_gone || conn->closed) {
         ReleaseSRWLockExclusive(&conn->lock);
         connection_release(conn);
-        return overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR;
+        return queue_complete_at_once(queue, overlapped);
     }
     disconnect_waiter local = { .queue = queue };
     InitializeConditionVariable(&local.wake);
@@ -962,5 +922,5 @@ ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OV
     /* The request's connection is closed (§7.1). */
     connection_finish_request(request, 1, 1);
     engine_request_release(request);
-    return overlapped ? queue_complete(queue, overlapped, NO_ERROR, 0, COMPLETE_NOW) : NO_ERROR;
+    return queue_complete_at_once(queue, overlapped);
 }

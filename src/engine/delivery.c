@@ -283,7 +283,7 @@ static void abort_all(request_queue *queue)
     }
     while (ready) {
         engine_request *next = ready->next;
-        connection_abort_request(ready);
+        connection_finish_request(ready, 1, 1);
         engine_request_release(ready);
         ready = next;
     }

@@ -7,112 +7,51 @@
 #include <string.h>
 
 #include "initialization.h"
+#include "key_map.h"
 #include "objects.h"
 #include "platform.h"
 #include "url_prefix.h"
 
 enum { WORKER_THREADS = 2 };
 
-/* IDs as 64-bit keys -> objects: open addressing, linear probing, at most
- * half full, deletion by backward shift. 0 is never an ID. */
-typedef struct id_slot {
-    uint64_t id;
-    void *object;
-} id_slot;
-
+/* Live objects by ID, under a lock of their own. */
 typedef struct id_map {
     SRWLOCK lock;
-    id_slot *slots;
-    size_t capacity, count;
+    key_map map;
 } id_map;
 
-static size_t id_home(uint64_t id, size_t capacity)
+static int id_map_insert(id_map *ids, uint64_t id, void *object)
 {
-    id ^= id >> 31;
-    id *= UINT64_C(0x9e3779b97f4a7c15);
-    return (size_t)(id >> 17) & (capacity - 1);
+    void *replaced;
+    AcquireSRWLockExclusive(&ids->lock);
+    int inserted = key_map_put(&ids->map, id, object, &replaced);
+    ReleaseSRWLockExclusive(&ids->lock);
+    return inserted;
 }
 
-static id_slot *id_find_slot(id_map *map, uint64_t id)
+static void id_map_remove(id_map *ids, uint64_t id, const void *object)
 {
-    size_t mask = map->capacity - 1;
-    for (size_t i = id_home(id, map->capacity);; i = (i + 1) & mask)
-        if (map->slots[i].id == id || !map->slots[i].id)
-            return &map->slots[i];
+    AcquireSRWLockExclusive(&ids->lock);
+    key_map_remove(&ids->map, id, object);
+    ReleaseSRWLockExclusive(&ids->lock);
 }
 
-static int id_map_insert(id_map *map, uint64_t id, void *object)
+/* Looks an ID up and lets add_ref keep the object alive before the lock
+ * goes. */
+static void *id_map_find(id_map *ids, uint64_t id, void (*add_ref)(void *))
 {
-    AcquireSRWLockExclusive(&map->lock);
-    if ((map->count + 1) * 2 > map->capacity) {
-        size_t capacity = map->capacity ? map->capacity * 2 : 64;
-        id_slot *slots = plat_alloc_zeroed(capacity * sizeof(*slots));
-        if (!slots) {
-            ReleaseSRWLockExclusive(&map->lock);
-            return 0;
-        }
-        id_slot *old = map->slots;
-        size_t old_capacity = map->capacity;
-        map->slots = slots;
-        map->capacity = capacity;
-        for (size_t i = 0; i < old_capacity; i++)
-            if (old[i].id)
-                *id_find_slot(map, old[i].id) = old[i];
-        plat_free(old);
-    }
-    id_slot *slot = id_find_slot(map, id);
-    slot->id = id;
-    slot->object = object;
-    map->count++;
-    ReleaseSRWLockExclusive(&map->lock);
-    return 1;
-}
-
-static void id_map_remove(id_map *map, uint64_t id)
-{
-    AcquireSRWLockExclusive(&map->lock);
-    if (map->capacity) {
-        id_slot *slot = id_find_slot(map, id);
-        if (slot->id) {
-            size_t mask = map->capacity - 1;
-            size_t hole = (size_t)(slot - map->slots);
-            for (size_t next = (hole + 1) & mask; map->slots[next].id; next = (next + 1) & mask) {
-                size_t home = id_home(map->slots[next].id, map->capacity);
-                if (((next - home) & mask) >= ((next - hole) & mask)) {
-                    map->slots[hole] = map->slots[next];
-                    hole = next;
-                }
-            }
-            map->slots[hole] = (id_slot){ 0 };
-            map->count--;
-        }
-    }
-    ReleaseSRWLockExclusive(&map->lock);
-}
-
-/* Looks an ID up under the shared lock and lets add_ref keep the object
- * alive before the lock goes. */
-static void *id_map_find(id_map *map, uint64_t id, void (*add_ref)(void *))
-{
-    void *object = NULL;
-    AcquireSRWLockShared(&map->lock);
-    if (map->capacity && id) {
-        id_slot *slot = id_find_slot(map, id);
-        if (slot->id) {
-            object = slot->object;
-            add_ref(object);
-        }
-    }
-    ReleaseSRWLockShared(&map->lock);
+    AcquireSRWLockShared(&ids->lock);
+    void *object = key_map_find(&ids->map, id);
+    if (object)
+        add_ref(object);
+    ReleaseSRWLockShared(&ids->lock);
     return object;
 }
 
-/* One listener per port, shared by every registration on it. */
+/* The listener of a port on which some URL is registered. */
 typedef struct port_entry {
     uint16_t port;
-    int https;
-    size_t registrations;
-    listener *listening;
+    listener *listening; /* NULL for https ports: no TLS yet */
 } port_entry;
 
 static struct {
@@ -244,18 +183,12 @@ static port_entry *find_port(uint16_t port)
     return NULL;
 }
 
-/* Takes one registration's hold on its port, opening it first if needed.
- * Called with the routes lock held. */
-static ULONG hold_port(const url_prefix *prefix)
+/* Opens the listener of a newly registered prefix's port unless the port
+ * has one. Called with the routes lock held. */
+static ULONG open_port(const url_prefix *prefix)
 {
-    port_entry *entry = find_port(prefix->port);
-    if (entry) {
-        /* http and https cannot share a port (data-plane.md §2.6). */
-        if (entry->https != prefix->https)
-            return ERROR_ALREADY_EXISTS;
-        entry->registrations++;
+    if (find_port(prefix->port))
         return NO_ERROR;
-    }
     if (engine.port_count == engine.port_capacity) {
         size_t capacity = engine.port_capacity ? engine.port_capacity * 2 : 8;
         port_entry *ports = plat_alloc(capacity * sizeof(*ports));
@@ -275,19 +208,25 @@ static ULONG hold_port(const url_prefix *prefix)
         if (error != NO_ERROR)
             return error;
     }
-    engine.ports[engine.port_count++] = (port_entry){ prefix->port, prefix->https, 1, listening };
+    engine.ports[engine.port_count++] = (port_entry){ prefix->port, listening };
     return NO_ERROR;
 }
 
-/* Called with the routes lock held. */
-static void drop_port(uint16_t port)
+/* Closes the listeners of ports the routing table no longer uses. Called
+ * with the routes lock held. */
+static void close_unused_ports(void)
 {
-    port_entry *entry = find_port(port);
-    if (!entry || --entry->registrations)
-        return;
-    if (entry->listening)
-        listener_close(entry->listening);
-    *entry = engine.ports[--engine.port_count];
+    for (size_t i = 0; i < engine.port_count;) {
+        port_entry *entry = &engine.ports[i];
+        if (route_table_port_in_use(engine.routes, 0, entry->port)
+            || route_table_port_in_use(engine.routes, 1, entry->port)) {
+            i++;
+            continue;
+        }
+        if (entry->listening)
+            listener_close(entry->listening);
+        *entry = engine.ports[--engine.port_count];
+    }
 }
 
 ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
@@ -299,9 +238,13 @@ ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
     if (error != NO_ERROR)
         return error;
     AcquireSRWLockExclusive(&engine.routes_lock);
-    error = route_table_add(engine.routes, &prefix, url, owner, context);
+    /* http and https cannot share a port (data-plane.md §2.6). */
+    if (route_table_port_in_use(engine.routes, !prefix.https, prefix.port))
+        error = ERROR_ALREADY_EXISTS;
+    else
+        error = route_table_add(engine.routes, &prefix, url, owner, context);
     if (error == NO_ERROR) {
-        error = hold_port(&prefix);
+        error = open_port(&prefix);
         if (error != NO_ERROR)
             route_table_remove(engine.routes, &prefix, url, owner, NULL);
     }
@@ -323,20 +266,13 @@ ULONG engine_remove_url(uint64_t owner, PCWSTR url, int exact)
     if (error != NO_ERROR)
         /* What was never a valid prefix was never registered. */
         return error == ERROR_INVALID_PARAMETER ? ERROR_FILE_NOT_FOUND : error;
-    url_prefix removed;
     AcquireSRWLockExclusive(&engine.routes_lock);
-    error = route_table_remove(engine.routes, &prefix, exact ? url : NULL, owner, &removed);
+    error = route_table_remove(engine.routes, &prefix, exact ? url : NULL, owner, NULL);
     if (error == NO_ERROR)
-        drop_port(removed.port);
+        close_unused_ports();
     ReleaseSRWLockExclusive(&engine.routes_lock);
     url_prefix_free(&prefix);
     return error;
-}
-
-static void drop_removed_port(void *context, const url_prefix *prefix)
-{
-    (void)context;
-    drop_port(prefix->port);
 }
 
 void engine_remove_owner(uint64_t owner)
@@ -344,7 +280,8 @@ void engine_remove_owner(uint64_t owner)
     if (!engine_port())
         return;
     AcquireSRWLockExclusive(&engine.routes_lock);
-    route_table_remove_owner(engine.routes, owner, drop_removed_port, NULL);
+    if (route_table_remove_owner(engine.routes, owner, NULL, NULL))
+        close_unused_ports();
     ReleaseSRWLockExclusive(&engine.routes_lock);
 }
 
@@ -360,13 +297,13 @@ void engine_stop(void)
 {
     if (!engine_port())
         return;
+    route_table *empty = route_table_create();
     AcquireSRWLockExclusive(&engine.routes_lock);
-    route_table_destroy(engine.routes);
-    engine.routes = route_table_create();
-    for (size_t i = 0; i < engine.port_count; i++)
-        if (engine.ports[i].listening)
-            listener_close(engine.ports[i].listening);
-    engine.port_count = 0;
+    if (empty) {
+        route_table_destroy(engine.routes);
+        engine.routes = empty;
+        close_unused_ports();
+    }
     ReleaseSRWLockExclusive(&engine.routes_lock);
     connection_close_all();
 }
@@ -397,7 +334,7 @@ HTTP_REQUEST_ID engine_request_register(engine_request *request)
 
 void engine_request_unregister(engine_request *request)
 {
-    id_map_remove(&engine.requests, request->id);
+    id_map_remove(&engine.requests, request->id, request);
 }
 
 uint64_t engine_next_connection_id(void)
@@ -410,7 +347,7 @@ void engine_connection_track(connection *conn, int add)
     if (add)
         id_map_insert(&engine.connections, connection_id(conn), conn);
     else
-        id_map_remove(&engine.connections, connection_id(conn));
+        id_map_remove(&engine.connections, connection_id(conn), conn);
 }
 
 connection *engine_connection_find(HTTP_CONNECTION_ID id)

@@ -81,6 +81,9 @@ SRWLOCK *queue_pipe_lock(queue_state *state, HANDLE *event);
 typedef enum completion_timing { COMPLETE_NOW, COMPLETE_LATER } completion_timing;
 ULONG queue_complete(request_queue *queue, OVERLAPPED *overlapped, ULONG status, DWORD count,
                      completion_timing timing);
+/* A call that is done at once: NO_ERROR, through the kernel when the
+ * caller gave an OVERLAPPED. */
+ULONG queue_complete_at_once(request_queue *queue, OVERLAPPED *overlapped);
 /* What an overlapped call looks like to the caller before it completes. */
 void overlapped_mark_pending(OVERLAPPED *overlapped);
 
@@ -100,7 +103,7 @@ struct engine_request {
     request_queue *queue;   /* a reference, once routed to a queue */
     engine_request *next;   /* in the queue's ready list */
     request_state state;
-    int sending;            /* a send is under way: another gets ERROR_BAD_COMMAND */
+    volatile LONG sending;  /* a send is under way: another gets ERROR_BAD_COMMAND */
     ULONG flags;            /* HTTP_REQUEST_FLAG_IP_ROUTED */
     HTTP_URL_CONTEXT url_context;
     WCHAR *cooked_text;
@@ -121,9 +124,6 @@ typedef struct body_view {
     int complete;        /* the body ends after these bytes */
 } body_view;
 
-/* A request queued but never received, when its queue goes: its
- * connection is reset (ruling #3). */
-void connection_abort_request(engine_request *request);
 /* Body reads and disconnect waits of the queue end with
  * ERROR_OPERATION_ABORTED. */
 void connection_abort_queue_waits(request_queue *queue);

@@ -19,6 +19,24 @@ enum {
     MAX_BODY_CHUNKS = 9999,
 };
 
+/* The bytes a file chunk names, HTTP_BYTE_RANGE_TO_EOF resolved; 0 when
+ * the handle is unusable or the range is not inside the file. */
+static int file_range(const HTTP_DATA_CHUNK *chunk, ULONGLONG *offset, ULONGLONG *length)
+{
+    HANDLE file = chunk->FromFileHandle.FileHandle;
+    LARGE_INTEGER size;
+    if (!file || file == INVALID_HANDLE_VALUE || !GetFileSizeEx(file, &size))
+        return 0;
+    ULONGLONG file_size = (ULONGLONG)size.QuadPart;
+    *offset = chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart;
+    *length = chunk->FromFileHandle.ByteRange.Length.QuadPart;
+    if (*offset > file_size)
+        return 0;
+    if (*length == HTTP_BYTE_RANGE_TO_EOF)
+        *length = file_size - *offset;
+    return *length <= file_size - *offset;
+}
+
 /* Checks the chunks and adds up their bytes. Fragment chunks name a cache
  * entry, and the fragment cache holds nothing yet: ERROR_PATH_NOT_FOUND as
  * for a fragment that is gone (data-plane.md §6.5). */
@@ -34,18 +52,8 @@ static ULONG measure_chunks(const HTTP_DATA_CHUNK *chunks, USHORT count, ULONGLO
             sum += chunk->FromMemory.BufferLength;
             break;
         case HttpDataChunkFromFileHandle: {
-            HANDLE file = chunk->FromFileHandle.FileHandle;
-            LARGE_INTEGER size;
-            if (!file || file == INVALID_HANDLE_VALUE || !GetFileSizeEx(file, &size))
-                return ERROR_INVALID_PARAMETER;
-            ULONGLONG start = chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart;
-            ULONGLONG length = chunk->FromFileHandle.ByteRange.Length.QuadPart;
-            ULONGLONG file_size = (ULONGLONG)size.QuadPart;
-            if (start > file_size)
-                return ERROR_INVALID_PARAMETER;
-            if (length == HTTP_BYTE_RANGE_TO_EOF)
-                length = file_size - start;
-            else if (length > file_size - start)
+            ULONGLONG offset, length;
+            if (!file_range(chunk, &offset, &length))
                 return ERROR_INVALID_PARAMETER;
             sum += length;
             break;
@@ -97,13 +105,9 @@ static int send_file(engine_request *request, const HTTP_DATA_CHUNK *chunk, char
                      ULONGLONG *sent)
 {
     HANDLE file = chunk->FromFileHandle.FileHandle;
-    LARGE_INTEGER size;
-    if (!GetFileSizeEx(file, &size))
+    ULONGLONG offset, remaining;
+    if (!file_range(chunk, &offset, &remaining))
         return 0;
-    ULONGLONG offset = chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart;
-    ULONGLONG remaining = chunk->FromFileHandle.ByteRange.Length.QuadPart;
-    if (remaining == HTTP_BYTE_RANGE_TO_EOF)
-        remaining = (ULONGLONG)size.QuadPart - offset;
     while (remaining) {
         DWORD want = remaining > FILE_BLOCK ? FILE_BLOCK : (DWORD)remaining;
         OVERLAPPED at = { 0 };
@@ -172,7 +176,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
         return ERROR_CONNECTION_INVALID;
     }
     ULONG status = NO_ERROR;
-    if (InterlockedCompareExchange((volatile LONG *)&request->sending, 1, 0)) {
+    if (InterlockedCompareExchange(&request->sending, 1, 0)) {
         engine_request_release(request);
         return ERROR_BAD_COMMAND;
     }
@@ -217,7 +221,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
     }
     if (status != NO_ERROR) {
         plat_free(head);
-        InterlockedExchange((volatile LONG *)&request->sending, 0);
+        InterlockedExchange(&request->sending, 0);
         engine_request_release(request);
         return status;
     }
@@ -234,7 +238,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
     if (!delivered) {
         /* The client has gone (ruling #47): the request is over. */
         connection_finish_request(request, 1, 1);
-        InterlockedExchange((volatile LONG *)&request->sending, 0);
+        InterlockedExchange(&request->sending, 0);
         engine_request_release(request);
         return ERROR_CONNECTION_INVALID;
     }
@@ -245,7 +249,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
         *bytes_sent = count;
     if (overlapped)
         status = queue_complete(queue, overlapped, NO_ERROR, count, COMPLETE_NOW);
-    InterlockedExchange((volatile LONG *)&request->sending, 0);
+    InterlockedExchange(&request->sending, 0);
     if (final)
         connection_finish_request(request, request->close_after, 0);
     engine_request_release(request);
