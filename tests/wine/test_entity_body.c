@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATUS_PENDING_VALUE 0x103
 #define TEN_MIB (10u * 1024u * 1024u)
 #define READ_CAPACITY 65536u
 
@@ -39,21 +38,11 @@ static sender body_sender;
 
 static int open_fixture(void **state)
 {
-    client_startup();
-    if (HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
-        return -1;
     fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    f->client = INVALID_SOCKET;
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++)
-        overlapped_open(&f->overlapped[i]);
     *state = f;
-    if (v2_server_open(&f->server) != NO_ERROR
-        || add_url_to_group_on_free_port(f->server.group, "localhost", "/", 7, &f->port, NULL) != NO_ERROR)
-        return -1;
-    f->client = client_connect(f->port, NULL);
-    return f->client == INVALID_SOCKET ? -1 : 0;
+    return serving_fixture_open(&f->server, &f->port, &f->client, f->overlapped, OVERLAPPED_SLOTS, 7, TRUE);
 }
 
 static int close_fixture(void **state)
@@ -61,38 +50,9 @@ static int close_fixture(void **state)
     fixture *f = *state;
     if (!f)
         return -1;
-    client_close(&f->client);
-    /* Closing the queue cancels whatever a failed test left pending; wait
-     * for it before the OVERLAPPEDs and buffers go away. */
-    v2_server_close(&f->server);
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++) {
-        if (f->overlapped[i].Internal == STATUS_PENDING_VALUE)
-            WaitForSingleObject(f->overlapped[i].hEvent, CLIENT_TIMEOUT_MS);
-        overlapped_close(&f->overlapped[i]);
-    }
+    int result = serving_fixture_close(&f->server, &f->client, f->overlapped, OVERLAPPED_SLOTS);
     free(f);
-    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static unsigned char pattern_byte(size_t index)
-{
-    return (unsigned char)((index * 7u + index / 251u) % 251u);
-}
-
-static void fill_pattern(unsigned char *data, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        data[i] = pattern_byte(i);
-}
-
-/* Index of the first byte of data that breaks the pattern at offset, or
- * length when all match. */
-static size_t pattern_mismatch(const unsigned char *data, size_t length, size_t offset)
-{
-    for (size_t i = 0; i < length; i++)
-        if (data[i] != pattern_byte(offset + i))
-            return i;
-    return length;
+    return result;
 }
 
 static int format_post_head(char *buffer, size_t capacity, USHORT port, const char *path, unsigned long length)
@@ -176,37 +136,6 @@ static client_response read_response(fixture *f)
     return response;
 }
 
-/* Reads until at least wanted bytes are in the answer buffer. */
-static void read_at_least(fixture *f, client_response *response, size_t wanted)
-{
-    while (response->length < wanted && response->length + 1 < sizeof(f->answer)) {
-        int got = recv(f->client, f->answer + response->length, (int)(sizeof(f->answer) - 1 - response->length), 0);
-        assert_true(got > 0);
-        response->length += (size_t)got;
-        f->answer[response->length] = '\0';
-    }
-    assert_true(response->length >= wanted);
-}
-
-static void start_overlapped(OVERLAPPED *overlapped)
-{
-    ResetEvent(overlapped->hEvent);
-    overlapped->Internal = 0;
-    overlapped->InternalHigh = 0;
-}
-
-/* Waits for an operation that returned NO_ERROR or ERROR_IO_PENDING: its
- * result, or WAIT_TIMEOUT. */
-static ULONG finish_overlapped(HANDLE queue, OVERLAPPED *overlapped, DWORD timeout_ms, ULONG *bytes)
-{
-    if (WaitForSingleObject(overlapped->hEvent, timeout_ms) != WAIT_OBJECT_0)
-        return WAIT_TIMEOUT;
-    DWORD transferred = 0;
-    ULONG result = GetOverlappedResult(queue, overlapped, &transferred, FALSE) ? NO_ERROR : GetLastError();
-    *bytes = transferred;
-    return result;
-}
-
 /* One HttpReceiveRequestEntityBody, synchronous or overlapped (slot 0).
  * *direct tells whether an overlapped call answered without completing. */
 static ULONG read_entity(fixture *f, HTTP_REQUEST_ID id, ULONG flags, void *buffer, ULONG length, BOOL overlapped,
@@ -217,12 +146,12 @@ static ULONG read_entity(fixture *f, HTTP_REQUEST_ID id, ULONG flags, void *buff
     if (!overlapped)
         return HttpReceiveRequestEntityBody(f->server.queue, id, flags, buffer, length, bytes, NULL);
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = HttpReceiveRequestEntityBody(f->server.queue, id, flags, buffer, length, NULL, slot);
     if (result != NO_ERROR && result != ERROR_IO_PENDING)
         return result;
     *direct = FALSE;
-    return finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, bytes);
+    return overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, bytes);
 }
 
 static void send_in_thread(void *argument)
@@ -277,7 +206,7 @@ static void application_content_length_and_date(fixture *f)
     const HTTP_KNOWN_HEADER length = { 1, "6" }, date = { 10, "yesteryear" };
     assert_int_equal(send_chunks(f->server.queue, request->RequestId, chunks, 2, &length, &date), NO_ERROR);
     client_response response = read_response(f);
-    read_at_least(f, &response, response.head_length + 8);
+    client_receive_at_least(f->client, f->answer, sizeof(f->answer), &response, response.head_length + 8);
     assert_int_equal(response.length, response.head_length + 8);
     assert_non_null(strstr(f->answer, "\r\nContent-Length: 6\r\n"));
     assert_non_null(strstr(f->answer, "\r\nDate:"));
@@ -312,7 +241,7 @@ static void copy_body_fills_a_short_buffer(fixture *f, BOOL read_the_rest)
 {
     char request_bytes[4096];
     int head = format_post_head(request_bytes, sizeof(request_bytes), f->port, "/xyzzy", 2048);
-    fill_pattern((unsigned char *)request_bytes + head, 2048);
+    test_pattern_fill((unsigned char *)request_bytes + head, 2048);
     assert_true(client_send_all(f->client, request_bytes, (size_t)head + 2048));
     Sleep(100);
 
@@ -326,14 +255,14 @@ static void copy_body_fills_a_short_buffer(fixture *f, BOOL read_the_rest)
     const HTTP_DATA_CHUNK *chunk = &request->pEntityChunks[0];
     ULONG copied = chunk->FromMemory.BufferLength;
     assert_in_range(copied, 1, 1999);
-    assert_int_equal(pattern_mismatch(chunk->FromMemory.pBuffer, copied, 0), copied);
+    assert_int_equal(test_pattern_mismatch(chunk->FromMemory.pBuffer, copied, 0), copied);
     HTTP_REQUEST_ID id = request->RequestId;
 
     if (read_the_rest) {
         BOOL direct = FALSE;
         assert_int_equal(read_entity(f, id, 0, f->body, 2000, FALSE, &bytes, &direct), NO_ERROR);
         assert_int_equal(bytes, 2048 - copied);
-        assert_int_equal(pattern_mismatch(f->body, bytes, copied), bytes);
+        assert_int_equal(test_pattern_mismatch(f->body, bytes, copied), bytes);
     }
     answer_teapot(f, id);
     read_response(f);
@@ -346,7 +275,7 @@ static void read_whole_body_then_eof(fixture *f)
     HTTP_REQUEST_ID id = receive_request(f, 0, sizeof(f->request), NULL)->RequestId;
     ULONG bytes = 0;
     OVERLAPPED *slot = &f->overlapped[1];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpReceiveRequestEntityBody(NULL, id, 0, f->body, 64, &bytes, NULL), ERROR_INVALID_HANDLE);
     assert_int_equal(HttpReceiveRequestEntityBody(NULL, id, 0, f->body, 64, NULL, slot), ERROR_INVALID_HANDLE);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, HTTP_NULL_ID, 0, f->body, 64, &bytes, NULL),
@@ -401,7 +330,7 @@ static void overlapped_read_then_direct_eof(fixture *f)
     assert_int_equal(bytes, 5);
     assert_memory_equal(f->body, "ping", 5);
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 64, NULL, slot),
                      ERROR_HANDLE_EOF);
     assert_int_equal(WaitForSingleObject(slot->hEvent, 100), WAIT_TIMEOUT);
@@ -440,7 +369,7 @@ static void argument_errors(void **state)
     fixture *f = *state;
     ULONG bytes = 0;
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpReceiveRequestEntityBody(NULL, 0xdeadbeef, 0, f->body, 16, &bytes, NULL),
                      ERROR_INVALID_HANDLE);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, HTTP_NULL_ID, 0, f->body, 16, &bytes, NULL),
@@ -470,7 +399,7 @@ static void read_body_of_size(fixture *f, const size_case *c)
     char *request = malloc((size_t)head_length + c->length);
     assert_non_null(request);
     memcpy(request, head, (size_t)head_length);
-    fill_pattern((unsigned char *)request + head_length, c->length);
+    test_pattern_fill((unsigned char *)request + head_length, c->length);
     test_thread *thread = start_sender(f->client, request, (size_t)head_length + c->length);
 
     const HTTP_REQUEST_V1 *received = receive_request(f, 0, sizeof(f->request), NULL);
@@ -497,7 +426,7 @@ static void read_body_of_size(fixture *f, const size_case *c)
         assert_int_equal(result, NO_ERROR);
         assert_in_range(bytes, 1, piece);
         assert_true(total + bytes <= c->length);
-        size_t bad = pattern_mismatch(f->body, bytes, total);
+        size_t bad = test_pattern_mismatch(f->body, bytes, total);
         if (bad != bytes)
             fail_msg("byte %lu of the body differs", (unsigned long)(total + bad));
         total += bytes;
@@ -593,7 +522,7 @@ static void large_chunked_body(void **state)
     unsigned char *body = malloc(BODY);
     unsigned char *decoded = malloc(BODY);
     assert_true(request && body && decoded);
-    fill_pattern(body, BODY);
+    test_pattern_fill(body, BODY);
     int used = snprintf(request, capacity,
                         "POST /big-chunked HTTP/1.1\r\nHost: localhost:%u\r\nTransfer-Encoding: chunked\r\n\r\n",
                         (unsigned)f->port);
@@ -618,7 +547,7 @@ static void large_chunked_body(void **state)
     size_t total = 0;
     read_all_sync(f, id, 5000, decoded, BODY, &total);
     assert_int_equal(total, BODY);
-    assert_int_equal(pattern_mismatch(decoded, BODY, 0), BODY);
+    assert_int_equal(test_pattern_mismatch(decoded, BODY, 0), BODY);
     test_thread_join(thread);
     assert_int_equal(body_sender.succeeded, 1);
     answer_teapot(f, id);
@@ -654,13 +583,13 @@ static void partial_reads_return_what_arrived(void **state)
     assert_memory_equal(f->body, "12345", 5);
 
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 10, NULL, slot);
     assert_int_equal(result, ERROR_IO_PENDING);
     Sleep(200);
     assert_true(overlapped_is_pending(f->server.queue, slot));
     assert_true(client_send_string(f->client, "67890"));
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_int_equal(bytes, 5);
     assert_memory_equal(f->body, "67890", 5);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 10, &bytes, NULL),
@@ -680,13 +609,13 @@ static void fill_buffer_waits(void **state)
 
     /* Buffer full: 10 of a 12-byte body. */
     HTTP_REQUEST_ID id = post_partial(f, 12, "abcde");
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = HttpReceiveRequestEntityBody(f->server.queue, id, fill, f->body, 10, NULL, slot);
     assert_int_equal(result, ERROR_IO_PENDING);
     Sleep(200);
     assert_true(overlapped_is_pending(f->server.queue, slot));
     assert_true(client_send_string(f->client, "fghijkl"));
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_int_equal(bytes, 10);
     assert_memory_equal(f->body, "abcdefghij", 10);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, fill, f->body, 10, &bytes, NULL), NO_ERROR);
@@ -697,13 +626,13 @@ static void fill_buffer_waits(void **state)
 
     /* Body ended: 6 bytes into a 100-byte buffer. */
     id = post_partial(f, 6, "uvw");
-    start_overlapped(slot);
+    overlapped_start(slot);
     result = HttpReceiveRequestEntityBody(f->server.queue, id, fill, f->body, 100, NULL, slot);
     assert_int_equal(result, ERROR_IO_PENDING);
     Sleep(200);
     assert_true(overlapped_is_pending(f->server.queue, slot));
     assert_true(client_send_string(f->client, "xyz"));
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_int_equal(bytes, 6);
     assert_memory_equal(f->body, "uvwxyz", 6);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, fill, f->body, 100, &bytes, NULL),
@@ -727,7 +656,7 @@ static void flush_body_waits_for_the_body(void **state)
     Sleep(100);
 
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY,
                                           &f->request.v2, sizeof(f->request), NULL, slot);
     assert_int_equal(result, ERROR_IO_PENDING);
@@ -737,7 +666,7 @@ static void flush_body_waits_for_the_body(void **state)
     memset(rest, 'b', sizeof(rest));
     assert_true(client_send_all(f->client, rest, sizeof(rest)));
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
 
     const HTTP_REQUEST_V1 *received = &f->request.v1;
     assert_int_equal(received->Flags & HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS, 0);
@@ -770,16 +699,6 @@ static void send_expect_head(fixture *f, unsigned long length)
     assert_true(client_send_string(f->client, request));
 }
 
-/* Nothing arrives on the client socket within timeout_ms. */
-static void assert_client_hears_nothing(fixture *f, DWORD timeout_ms)
-{
-    fd_set readable;
-    FD_ZERO(&readable);
-    FD_SET(f->client, &readable);
-    struct timeval timeout = { 0, (long)timeout_ms * 1000 };
-    assert_int_equal(select(0, &readable, NULL, NULL, &timeout), 0);
-}
-
 static void continue_on_the_first_body_read(void **state)
 {
     fixture *f = *state;
@@ -789,10 +708,10 @@ static void continue_on_the_first_body_read(void **state)
     HTTP_REQUEST_ID id = received->RequestId;
     assert_known_header(received, HttpHeaderExpect, "100-continue");
     /* Not on delivery: only when the application asks for the body. */
-    assert_client_hears_nothing(f, 300);
+    client_assert_hears_nothing(f->client, 300);
 
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 64, NULL, slot);
     assert_int_equal(result, ERROR_IO_PENDING);
     client_response response;
@@ -804,7 +723,7 @@ static void continue_on_the_first_body_read(void **state)
 
     assert_true(client_send_string(f->client, "body!"));
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_int_equal(bytes, 5);
     assert_memory_equal(f->body, "body!", 5);
     answer_teapot(f, id);
@@ -832,7 +751,7 @@ static void abort_mid_body(fixture *f, BOOL reset)
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 64, &bytes, NULL), NO_ERROR);
     assert_int_equal(bytes, 10);
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpReceiveRequestEntityBody(f->server.queue, id, 0, f->body, 64, NULL, slot),
                      ERROR_IO_PENDING);
     if (reset) {
@@ -840,7 +759,7 @@ static void abort_mid_body(fixture *f, BOOL reset)
         setsockopt(f->client, SOL_SOCKET, SO_LINGER, (const char *)&abortive, sizeof(abortive));
     }
     client_close(&f->client);
-    ULONG result = finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes);
+    ULONG result = overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes);
     print_message("pending body read after the client %s: %lu\n", reset ? "reset" : "closed", result);
     assert_int_not_equal(result, WAIT_TIMEOUT);
     assert_int_not_equal(result, NO_ERROR);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATUS_PENDING_VALUE 0x103
 #define CHILD_ARGUMENT "--terminate-with-live-server"
 
 enum { OVERLAPPED_SLOTS = 3 };
@@ -27,20 +26,11 @@ typedef struct fixture {
 
 static int open_fixture(void **state)
 {
-    client_startup();
-    if (HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
-        return -1;
     fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    f->client = INVALID_SOCKET;
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++)
-        overlapped_open(&f->overlapped[i]);
     *state = f;
-    if (v2_server_open(&f->server) != NO_ERROR
-        || add_url_to_group_on_free_port(f->server.group, "localhost", "/", 0, &f->port, NULL) != NO_ERROR)
-        return -1;
-    return 0;
+    return serving_fixture_open(&f->server, &f->port, &f->client, f->overlapped, OVERLAPPED_SLOTS, 0, FALSE);
 }
 
 static int close_fixture(void **state)
@@ -48,41 +38,15 @@ static int close_fixture(void **state)
     fixture *f = *state;
     if (!f)
         return -1;
-    client_close(&f->client);
-    /* Closing the queue cancels whatever a failed test left pending. */
-    v2_server_close(&f->server);
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++) {
-        if (f->overlapped[i].Internal == STATUS_PENDING_VALUE)
-            WaitForSingleObject(f->overlapped[i].hEvent, CLIENT_TIMEOUT_MS);
-        overlapped_close(&f->overlapped[i]);
-    }
+    int result = serving_fixture_close(&f->server, &f->client, f->overlapped, OVERLAPPED_SLOTS);
     free(f);
-    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static void start_overlapped(OVERLAPPED *overlapped)
-{
-    ResetEvent(overlapped->hEvent);
-    overlapped->Internal = 0;
-    overlapped->InternalHigh = 0;
-}
-
-/* Result of a completed overlapped operation, WAIT_TIMEOUT if it did not
- * complete within timeout_ms. */
-static ULONG finish_overlapped(HANDLE handle, OVERLAPPED *overlapped, DWORD timeout_ms, ULONG *bytes)
-{
-    if (WaitForSingleObject(overlapped->hEvent, timeout_ms) != WAIT_OBJECT_0)
-        return WAIT_TIMEOUT;
-    DWORD transferred = 0;
-    ULONG result = GetOverlappedResult(handle, overlapped, &transferred, FALSE) ? NO_ERROR : GetLastError();
-    *bytes = transferred;
     return result;
 }
 
 /* Posts an overlapped receive in slot and checks that it pends. */
 static void post_pending_receive(fixture *f, int slot)
 {
-    start_overlapped(&f->overlapped[slot]);
+    overlapped_start(&f->overlapped[slot]);
     assert_int_equal(HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, 0, &f->buffers[slot].v2,
                                             sizeof(f->buffers[slot]), NULL, &f->overlapped[slot]),
                      ERROR_IO_PENDING);
@@ -94,7 +58,7 @@ static void post_pending_receive(fixture *f, int slot)
 static void assert_aborted(HANDLE handle, OVERLAPPED *overlapped)
 {
     ULONG bytes = 0xdeadbeef;
-    assert_int_equal(finish_overlapped(handle, overlapped, 1000, &bytes), ERROR_OPERATION_ABORTED);
+    assert_int_equal(overlapped_finish(handle, overlapped, 1000, &bytes), ERROR_OPERATION_ABORTED);
     assert_int_equal(bytes, 0);
 }
 
@@ -150,7 +114,7 @@ static void cancel_io_ex_aborts_one_receive(void **state)
     assert_true(format_simple_request(request, sizeof(request), "GET", "/still", f->port) > 0);
     assert_true(client_send_string(f->client, request));
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, &f->overlapped[1], CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, &f->overlapped[1], CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_true(bytes > sizeof(HTTP_REQUEST_V2));
     assert_int_equal(send_simple_response(f->server.queue, f->buffers[1].v1.RequestId, 200, "OK"), NO_ERROR);
 }
@@ -223,7 +187,7 @@ static void receives_after_shutdown_fail(void **state)
                                           &bytes, NULL);
     print_message("synchronous receive after shutdown: %lu\n", result);
     assert_int_equal(result, ERROR_INVALID_HANDLE);
-    start_overlapped(&f->overlapped[2]);
+    overlapped_start(&f->overlapped[2]);
     result = HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, 0, &f->buffers[2].v2, sizeof(f->buffers[2]), NULL,
                                     &f->overlapped[2]);
     print_message("overlapped receive after shutdown: %lu\n", result);
@@ -301,10 +265,10 @@ static void cancel_received_request_overlapped(void **state)
     fixture *f = *state;
     HTTP_REQUEST_ID id = connect_and_get(f, "/cancel");
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpCancelHttpRequest(f->server.queue, id, slot), NO_ERROR);
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_int_not_equal(client_receive_until_close(f->client, f->answer, sizeof(f->answer), CLIENT_TIMEOUT_MS, NULL),
                          CLIENT_ENDED_TIMEOUT);
     assert_request_is_dead(f, id);
@@ -331,7 +295,7 @@ static void overlapped_wait_completes_on_close(fixture *f, disconnect_wait wait)
     HTTP_REQUEST_ID id = connect_and_get(f, "/wait");
     HTTP_CONNECTION_ID connection = f->request.v1.ConnectionId;
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(wait(f->server.queue, connection, slot), ERROR_IO_PENDING);
     Sleep(200);
     assert_true(overlapped_is_pending(f->server.queue, slot));
@@ -344,13 +308,13 @@ static void overlapped_wait_completes_on_close(fixture *f, disconnect_wait wait)
 
     client_close(&f->client);
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
 
     /* Ruling #40: a connection that has already closed completes at once. */
-    start_overlapped(slot);
+    overlapped_start(slot);
     ULONG result = wait(f->server.queue, connection, slot);
     assert_true(result == NO_ERROR || result == ERROR_IO_PENDING);
-    assert_int_equal(finish_overlapped(f->server.queue, slot, 1000, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, 1000, &bytes), NO_ERROR);
 }
 
 static void wait_for_disconnect_overlapped(void **state)
@@ -397,7 +361,7 @@ static void wait_for_disconnect_errors(void **state)
 {
     fixture *f = *state;
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     /* Ruling #40: an unknown connection is IPA (the only documented code). */
     assert_int_equal(HttpWaitForDisconnect(f->server.queue, 0xdeadbeef, slot), ERROR_INVALID_PARAMETER);
     assert_int_equal(HttpWaitForDisconnectEx(f->server.queue, 0xdeadbeef, 0, slot), ERROR_INVALID_PARAMETER);
@@ -417,7 +381,7 @@ static void shutdown_aborts_disconnect_waits(void **state)
     fixture *f = *state;
     connect_and_get(f, "/wait");
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpWaitForDisconnect(f->server.queue, f->request.v1.ConnectionId, slot), ERROR_IO_PENDING);
     assert_int_equal(HttpShutdownRequestQueue(f->server.queue), NO_ERROR);
     assert_aborted(f->server.queue, slot);

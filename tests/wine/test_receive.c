@@ -13,39 +13,6 @@
 #define COMPLETION_KEY 123
 #define QUIET_MS 300 /* how long "nothing happens" is watched */
 
-static int initialize_both_versions(void **state)
-{
-    (void)state;
-    client_startup();
-    if (HttpInitialize(version_1, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
-        return -1;
-    return HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static int terminate_both_versions(void **state)
-{
-    (void)state;
-    HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
-    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static HANDLE new_v1_queue(void)
-{
-    HANDLE queue = NULL;
-    assert_int_equal(HttpCreateHttpHandle(&queue, 0), NO_ERROR);
-    assert_non_null(queue);
-    return queue;
-}
-
-static SOCKET connect_to(USHORT port)
-{
-    int error = 0;
-    SOCKET client = client_connect(port, &error);
-    if (client == INVALID_SOCKET)
-        fail_msg("connect to %u failed: %d", (unsigned)port, error);
-    return client;
-}
-
 /* Sends the Wine test's simple_req for path; returns its length. */
 static size_t send_simple(SOCKET client, USHORT port, const char *path)
 {
@@ -238,7 +205,7 @@ static void receive_parameter_errors(HANDLE queue)
 static void v1_receive_parameter_errors(void **state)
 {
     (void)state;
-    receive_parameter_errors(new_v1_queue());
+    receive_parameter_errors(v1_queue_open());
 }
 
 static void v2_receive_parameter_errors(void **state)
@@ -256,7 +223,7 @@ static void v2_receive_parameter_errors(void **state)
 static void v1_request_fields(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     receive_buffer buffer;
     OVERLAPPED overlapped;
     DWORD bytes = 0;
@@ -268,7 +235,7 @@ static void v1_request_fields(void **state)
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, NULL), NO_ERROR);
     assert_true(overlapped_is_pending(queue, &overlapped));
 
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     assert_stays_pending(queue, &overlapped); /* W6 */
     size_t length = send_simple(client, port, "/foobar");
     assert_int_equal(wait_for(queue, &overlapped, &bytes), NO_ERROR);
@@ -301,7 +268,7 @@ static void v2_request_fields(void **state)
         ERROR_IO_PENDING);
     assert_int_equal(add_url_to_group_on_free_port(server.group, "localhost", "/", DEADBEEF_CONTEXT, &port, NULL),
                      NO_ERROR);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     assert_stays_pending(server.queue, &overlapped);
     size_t length = send_simple(client, port, "/foobar");
     assert_int_equal(wait_for(server.queue, &overlapped, &bytes), NO_ERROR);
@@ -332,7 +299,7 @@ static void v2_queue_bound_after_url(void **state)
     assert_int_equal(HttpCreateRequestQueue(version_2, NULL, NULL, 0, &server.queue), NO_ERROR);
     assert_int_equal(bind_url_group(server.group, server.queue), NO_ERROR);
 
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     size_t length = send_simple(client, port, "/foobar");
     receive_buffer buffer;
     watchdog_arm("synchronous HttpReceiveHttpRequest (W60)", 2 * CLIENT_TIMEOUT_MS);
@@ -374,7 +341,7 @@ static void assert_one_packet(HANDLE port, OVERLAPPED *expected, size_t minimum_
 static void v1_completion_port(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     HANDLE port = CreateIoCompletionPort(queue, NULL, COMPLETION_KEY, 0);
     assert_non_null(port);
     receive_buffer buffer;
@@ -386,7 +353,7 @@ static void v1_completion_port(void **state)
     assert_no_packet(port, 0);
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &tcp_port, NULL), NO_ERROR);
     assert_no_packet(port, 0);
-    SOCKET client = connect_to(tcp_port);
+    SOCKET client = client_connect_or_fail(tcp_port);
     assert_no_packet(port, QUIET_MS);
     send_simple(client, tcp_port, "/foobar");
     assert_one_packet(port, &overlapped, sizeof(HTTP_REQUEST_V1));
@@ -415,7 +382,7 @@ static void v2_completion_port(void **state)
     assert_int_equal(
         add_url_to_group_on_free_port(server.group, "localhost", "/", DEADBEEF_CONTEXT, &tcp_port, NULL), NO_ERROR);
     assert_no_packet(port, 0);
-    SOCKET client = connect_to(tcp_port);
+    SOCKET client = client_connect_or_fail(tcp_port);
     assert_no_packet(port, QUIET_MS);
     send_simple(client, tcp_port, "/foobar");
     assert_one_packet(port, &overlapped, sizeof(HTTP_REQUEST_V2));
@@ -470,7 +437,7 @@ static void thread_pool_io(void **state)
     if (started != ERROR_IO_PENDING)
         CancelThreadpoolIo(io);
     assert_int_equal(started, ERROR_IO_PENDING);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     send_simple(client, port, "/foobar");
     assert_int_equal(WaitForSingleObject(result.done, CLIENT_TIMEOUT_MS), WAIT_OBJECT_0);
     Sleep(QUIET_MS);
@@ -491,7 +458,7 @@ static void thread_pool_io(void **state)
  * next receive finds it waiting. */
 static SOCKET request_waiting(USHORT port)
 {
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     send_simple(client, port, "/foobar");
     Sleep(QUIET_MS);
     return client;
@@ -564,7 +531,7 @@ static void skip_completion_port_on_success(void **state)
     assert_int_equal(
         HttpReceiveHttpRequest(server.queue, HTTP_NULL_ID, 0, &buffer.v2, sizeof(buffer), NULL, &overlapped),
         ERROR_IO_PENDING);
-    SOCKET second = connect_to(tcp_port);
+    SOCKET second = client_connect_or_fail(tcp_port);
     send_simple(second, tcp_port, "/foobar");
     assert_one_packet(port, &overlapped, sizeof(HTTP_REQUEST_V2));
     answer(server.queue, buffer.v2.RequestId, second);
@@ -580,7 +547,7 @@ static void skip_completion_port_on_success(void **state)
 static void pending_receives_complete_in_order(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, NULL), NO_ERROR);
     receive_buffer buffers[2];
@@ -593,8 +560,8 @@ static void pending_receives_complete_in_order(void **state)
             ERROR_IO_PENDING);
     }
     SOCKET clients[2];
-    clients[0] = connect_to(port);
-    clients[1] = connect_to(port);
+    clients[0] = client_connect_or_fail(port);
+    clients[1] = client_connect_or_fail(port);
     send_simple(clients[0], port, "/foobar");
     assert_int_equal(wait_for(queue, &overlapped[0], &bytes), NO_ERROR);
     assert_stays_pending(queue, &overlapped[1]);
@@ -620,7 +587,7 @@ static void pending_receives_complete_in_order(void **state)
 static void pipelined_requests_one_at_a_time(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, NULL), NO_ERROR);
     receive_buffer buffers[2];
@@ -635,7 +602,7 @@ static void pipelined_requests_one_at_a_time(void **state)
     char one[512], both[1024];
     assert_true(format_simple_request(one, sizeof(one), "GET", "/foobar", port) > 0);
     snprintf(both, sizeof(both), "%s%s", one, one);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     send_text(client, both);
     assert_int_equal(wait_for(queue, &overlapped[0], &bytes), NO_ERROR);
     assert_stays_pending(queue, &overlapped[1]);
@@ -664,10 +631,10 @@ static ULONG receive_sync(HANDLE queue, HTTP_REQUEST_ID id, receive_buffer *buff
 static void short_buffer_synchronous(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, NULL), NO_ERROR);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     size_t length = send_simple(client, port, "/foobar");
     receive_buffer buffer;
     ULONG bytes = 0xdeadbeef;
@@ -736,7 +703,7 @@ static void short_buffer_overlapped(void **state)
     assert_int_equal(HttpReceiveHttpRequest(server.queue, HTTP_NULL_ID, 0, &buffer.v2, sizeof(HTTP_REQUEST_V1), NULL,
                                             &overlapped),
                      ERROR_IO_PENDING);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     size_t length = send_simple(client, port, "/foobar");
     assert_int_equal(wait_for(server.queue, &overlapped, &needed), ERROR_MORE_DATA);
     /* §15 #8 (adopted): a v2 queue counts the V2 structure in the size needed. */
@@ -771,10 +738,10 @@ static void exchange(HANDLE queue, SOCKET client, const char *text, receive_buff
 static void cooked_urls_and_unknown_tokens(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, NULL), NO_ERROR);
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     receive_buffer buffer;
     ULONG bytes = 0;
     char text[512];
@@ -847,7 +814,7 @@ static void cooked_urls_and_unknown_tokens(void **state)
 static HTTP_URL_CONTEXT route(HANDLE queue, USHORT port, const char *path, receive_buffer *buffer)
 {
     ULONG bytes = 0;
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     send_simple(client, port, path);
     print_message("routing %s\n", path);
     receive_now(queue, buffer, &bytes);
@@ -862,7 +829,7 @@ static HTTP_URL_CONTEXT route(HANDLE queue, USHORT port, const char *path, recei
 static void routing_between_two_v1_queues(void **state)
 {
     (void)state;
-    HANDLE root_queue = new_v1_queue(), deep_queue = new_v1_queue();
+    HANDLE root_queue = v1_queue_open(), deep_queue = v1_queue_open();
     WCHAR url[TEST_URL_CAPACITY];
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(root_queue, "localhost", "/", &port, NULL), NO_ERROR);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATUS_PENDING_VALUE 0x103
 #define TEN_MIB (10u * 1024u * 1024u)
 #define COMPLETION_KEY 123
 
@@ -28,21 +27,11 @@ typedef struct fixture {
 
 static int open_fixture(void **state)
 {
-    client_startup();
-    if (HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
-        return -1;
     fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    f->client = INVALID_SOCKET;
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++)
-        overlapped_open(&f->overlapped[i]);
     *state = f;
-    if (v2_server_open(&f->server) != NO_ERROR
-        || add_url_to_group_on_free_port(f->server.group, "localhost", "/", 0xdeadbeef, &f->port, NULL) != NO_ERROR)
-        return -1;
-    f->client = client_connect(f->port, NULL);
-    return f->client == INVALID_SOCKET ? -1 : 0;
+    return serving_fixture_open(&f->server, &f->port, &f->client, f->overlapped, OVERLAPPED_SLOTS, 0xdeadbeef, TRUE);
 }
 
 static int close_fixture(void **state)
@@ -50,51 +39,8 @@ static int close_fixture(void **state)
     fixture *f = *state;
     if (!f)
         return -1;
-    client_close(&f->client);
-    /* Closing the queue cancels whatever a failed test left pending. */
-    v2_server_close(&f->server);
-    for (int i = 0; i < OVERLAPPED_SLOTS; i++) {
-        if (f->overlapped[i].Internal == STATUS_PENDING_VALUE)
-            WaitForSingleObject(f->overlapped[i].hEvent, CLIENT_TIMEOUT_MS);
-        overlapped_close(&f->overlapped[i]);
-    }
+    int result = serving_fixture_close(&f->server, &f->client, f->overlapped, OVERLAPPED_SLOTS);
     free(f);
-    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static unsigned char pattern_byte(size_t index)
-{
-    return (unsigned char)((index * 7u + index / 251u) % 251u);
-}
-
-static void fill_pattern(unsigned char *data, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        data[i] = pattern_byte(i);
-}
-
-static size_t pattern_mismatch(const unsigned char *data, size_t length, size_t offset)
-{
-    for (size_t i = 0; i < length; i++)
-        if (data[i] != pattern_byte(offset + i))
-            return i;
-    return length;
-}
-
-static void start_overlapped(OVERLAPPED *overlapped)
-{
-    ResetEvent(overlapped->hEvent);
-    overlapped->Internal = 0;
-    overlapped->InternalHigh = 0;
-}
-
-static ULONG finish_overlapped(HANDLE queue, OVERLAPPED *overlapped, DWORD timeout_ms, ULONG *bytes)
-{
-    if (WaitForSingleObject(overlapped->hEvent, timeout_ms) != WAIT_OBJECT_0)
-        return WAIT_TIMEOUT;
-    DWORD transferred = 0;
-    ULONG result = GetOverlappedResult(queue, overlapped, &transferred, FALSE) ? NO_ERROR : GetLastError();
-    *bytes = transferred;
     return result;
 }
 
@@ -132,27 +78,6 @@ static client_response read_response_as(fixture *f, BOOL head_only)
 static client_response read_response(fixture *f)
 {
     return read_response_as(f, FALSE);
-}
-
-static void read_at_least(fixture *f, client_response *response, size_t wanted)
-{
-    while (response->length < wanted && response->length + 1 < sizeof(f->answer)) {
-        int got = recv(f->client, f->answer + response->length, (int)(sizeof(f->answer) - 1 - response->length), 0);
-        assert_true(got > 0);
-        response->length += (size_t)got;
-        f->answer[response->length] = '\0';
-    }
-    assert_true(response->length >= wanted);
-}
-
-/* Nothing arrives on the client socket within timeout_ms. */
-static void assert_client_hears_nothing(fixture *f, DWORD timeout_ms)
-{
-    fd_set readable;
-    FD_ZERO(&readable);
-    FD_SET(f->client, &readable);
-    struct timeval timeout = { 0, (long)timeout_ms * 1000 };
-    assert_int_equal(select(0, &readable, NULL, NULL, &timeout), 0);
 }
 
 static void set_header(HTTP_RESPONSE *response, HTTP_HEADER_ID id, const char *value)
@@ -211,7 +136,7 @@ static void unknown_id_is_refused_directly(void **state)
     HTTP_RESPONSE response;
     init_response(&response, 418, "I'm a teapot");
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpSendHttpResponse(f->server.queue, 0xdeadbeef, 0, &response, NULL, NULL, NULL, 0, slot, NULL),
                      ERROR_CONNECTION_INVALID);
     assert_int_equal(WaitForSingleObject(slot->hEvent, 0), WAIT_TIMEOUT);
@@ -228,11 +153,11 @@ static void overlapped_send_and_the_wire(void **state)
     response.Version.MajorVersion = 0; /* W15: Version is ignored */
     set_header(&response, HttpHeaderRetryAfter, "120");
     OVERLAPPED *slot = &f->overlapped[0];
-    start_overlapped(slot);
+    overlapped_start(slot);
     assert_int_equal(HttpSendHttpResponse(f->server.queue, id, 0, &response, NULL, NULL, NULL, 0, slot, NULL),
                      NO_ERROR);
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
 
     client_response answer = read_response(f);
     assert_int_equal(bytes, answer.length);
@@ -254,7 +179,7 @@ static void completion_port_packet_for_the_send(void **state)
     send_request(f, "GET", "/foobar");
 
     OVERLAPPED *receive = &f->overlapped[0];
-    start_overlapped(receive);
+    overlapped_start(receive);
     ULONG result = HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, 0, &f->request.v2, sizeof(f->request), NULL,
                                           receive);
     assert_true(result == NO_ERROR || result == ERROR_IO_PENDING);
@@ -270,7 +195,7 @@ static void completion_port_packet_for_the_send(void **state)
     init_response(&response, 418, "I'm a teapot");
     set_header(&response, HttpHeaderRetryAfter, "120");
     OVERLAPPED *send = &f->overlapped[1];
-    start_overlapped(send);
+    overlapped_start(send);
     assert_int_equal(HttpSendHttpResponse(f->server.queue, f->request.v1.RequestId, 0, &response, NULL, NULL, NULL, 0,
                                           send, NULL),
                      NO_ERROR);
@@ -323,7 +248,7 @@ static void application_content_length_and_date(void **state)
     set_header(&response, HttpHeaderDate, "yesteryear");
     assert_int_equal(send_sync(f, id, 0, &response, NULL), NO_ERROR);
     client_response answer = read_response(f);
-    read_at_least(f, &answer, answer.head_length + 8);
+    client_receive_at_least(f->client, f->answer, sizeof(f->answer), &answer, answer.head_length + 8);
     assert_true(has_header_line(f->answer, &answer, "\r\nContent-Length: 6\r\n"));
     assert_true(has_header_line(f->answer, &answer, "\r\nDate:"));
     assert_null(strstr(f->answer, "yesteryear"));
@@ -383,7 +308,7 @@ static void head_sends_headers_only(void **state)
     client_response answer = read_response_as(f, TRUE);
     assert_int_equal(answer.status, 200);
     assert_int_equal(answer.length, answer.head_length);
-    assert_client_hears_nothing(f, 300);
+    client_assert_hears_nothing(f->client, 300);
 
     HTTP_REQUEST_ID next = get(f, "/after-head");
     assert_int_equal(send_text(f, next, 0, "next"), NO_ERROR);
@@ -464,7 +389,7 @@ static void keep_alive_serves_several_requests(void **state)
  * the previous one has been answered, and answered in order. */
 static ULONG post_receive(fixture *f, receive_buffer *buffer, OVERLAPPED *overlapped)
 {
-    start_overlapped(overlapped);
+    overlapped_start(overlapped);
     return HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, 0, &buffer->v2, sizeof(*buffer), NULL, overlapped);
 }
 
@@ -495,14 +420,14 @@ static void pipelined_requests_in_order(void **state)
     result = post_receive(f, &f->second_request, second);
     assert_true(result == NO_ERROR || result == ERROR_IO_PENDING);
     ULONG bytes = 0;
-    assert_int_equal(finish_overlapped(f->server.queue, first, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, first, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     Sleep(200);
     assert_true(overlapped_is_pending(f->server.queue, second));
     HTTP_CONNECTION_ID connection = f->request.v1.ConnectionId;
     HTTP_REQUEST_ID first_id = f->request.v1.RequestId;
     answer_path(f, &f->request.v1, paths[0]);
 
-    assert_int_equal(finish_overlapped(f->server.queue, second, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, second, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_true(f->second_request.v1.ConnectionId == connection);
     assert_true(f->second_request.v1.RequestId != first_id);
     result = post_receive(f, &f->request, first);
@@ -511,7 +436,7 @@ static void pipelined_requests_in_order(void **state)
     assert_true(overlapped_is_pending(f->server.queue, first));
     answer_path(f, &f->second_request.v1, paths[1]);
 
-    assert_int_equal(finish_overlapped(f->server.queue, first, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    assert_int_equal(overlapped_finish(f->server.queue, first, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
     assert_true(f->request.v1.ConnectionId == connection);
     answer_path(f, &f->request.v1, paths[2]);
 }
@@ -577,7 +502,7 @@ static void entity_body_before_the_response(void **state)
     ULONG sent = 0;
     assert_int_equal(HttpSendResponseEntityBody(f->server.queue, id, 0, 1, &chunk, &sent, NULL, 0, NULL, NULL),
                      ERROR_INVALID_PARAMETER);
-    assert_client_hears_nothing(f, 200);
+    client_assert_hears_nothing(f->client, 200);
     /* The request is still answerable. */
     assert_int_equal(send_text(f, id, 0, "late"), NO_ERROR);
     client_response answer = read_response(f);
@@ -596,7 +521,7 @@ static HANDLE temp_file_with_pattern(size_t length)
     assert_true(file != INVALID_HANDLE_VALUE);
     unsigned char *data = malloc(length ? length : 1);
     assert_non_null(data);
-    fill_pattern(data, length);
+    test_pattern_fill(data, length);
     DWORD written = 0;
     assert_true(WriteFile(file, data, (DWORD)length, &written, NULL));
     assert_int_equal(written, length);
@@ -626,8 +551,9 @@ static void send_file_range(fixture *f, HANDLE file, ULONGLONG offset, ULONGLONG
     client_response answer = read_response(f);
     assert_int_equal(answer.content_length, expected);
     assert_int_equal(answer.length, answer.head_length + expected);
-    assert_int_equal(pattern_mismatch((const unsigned char *)f->answer + answer.head_length, expected, (size_t)offset),
-                     expected);
+    assert_int_equal(
+        test_pattern_mismatch((const unsigned char *)f->answer + answer.head_length, expected, (size_t)offset),
+        expected);
 }
 
 /* §6.5: the whole file (HTTP_BYTE_RANGE_TO_EOF) and a range in the middle. */
@@ -686,7 +612,7 @@ static void ten_mib_file_body(void **state)
     assert_true(answer->complete);
     assert_int_equal(answer->content_length, TEN_MIB);
     assert_int_equal(answer->length, answer->head_length + TEN_MIB);
-    size_t bad = pattern_mismatch((const unsigned char *)big_reader.buffer + answer->head_length, TEN_MIB, 0);
+    size_t bad = test_pattern_mismatch((const unsigned char *)big_reader.buffer + answer->head_length, TEN_MIB, 0);
     if (bad != TEN_MIB)
         fail_msg("byte %lu of the file body differs", (unsigned long)bad);
     assert_int_equal(sent, answer->length);
@@ -726,7 +652,7 @@ static void process_ranges_serves_a_range(void **state)
     assert_true(client_send_string(f->client, request));
     HTTP_REQUEST_ID id = receive_into(f, &f->request)->RequestId;
     unsigned char body[100];
-    fill_pattern(body, sizeof(body));
+    test_pattern_fill(body, sizeof(body));
     HTTP_RESPONSE response;
     HTTP_DATA_CHUNK chunk;
     init_response(&response, 200, "OK");
@@ -855,7 +781,7 @@ static void invalid_responses_are_refused(void **state)
             fail_msg("%s: %lu instead of ERROR_INVALID_PARAMETER", cases[i].name, result);
     }
     /* Nothing was sent, and the request can still be answered. */
-    assert_client_hears_nothing(f, 200);
+    client_assert_hears_nothing(f->client, 200);
     assert_int_equal(send_text(f, id, 0, "valid"), NO_ERROR);
     client_response answer = read_response(f);
     assert_memory_equal(f->answer, "HTTP/1.1 200 OK\r\n", 17);

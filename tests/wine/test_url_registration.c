@@ -10,30 +10,6 @@
 
 enum { CONTEXT_ROOT = 1, CONTEXT_HOT = 2 };
 
-static int initialize_both_versions(void **state)
-{
-    (void)state;
-    client_startup();
-    if (HttpInitialize(version_1, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
-        return -1;
-    return HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static int terminate_both_versions(void **state)
-{
-    (void)state;
-    HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
-    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
-}
-
-static HANDLE new_v1_queue(void)
-{
-    HANDLE queue = NULL;
-    assert_int_equal(HttpCreateHttpHandle(&queue, 0), NO_ERROR);
-    assert_non_null(queue);
-    return queue;
-}
-
 static void open_server(v2_server *server)
 {
     assert_int_equal(v2_server_open(server), NO_ERROR);
@@ -112,7 +88,7 @@ static const WCHAR *const malformed_urls[] = {
 static void v1_add_url_errors(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue(), other = new_v1_queue();
+    HANDLE queue = v1_queue_open(), other = v1_queue_open();
     WCHAR url[TEST_URL_CAPACITY];
     USHORT port = 0;
 
@@ -141,7 +117,7 @@ static void v1_add_url_errors(void **state)
 static void v1_remove_url(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     WCHAR url[TEST_URL_CAPACITY];
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, url), NO_ERROR);
@@ -157,7 +133,7 @@ static void v1_remove_url(void **state)
 static void v1_relative_urls(void **state)
 {
     (void)state;
-    HANDLE first = new_v1_queue(), second = new_v1_queue();
+    HANDLE first = v1_queue_open(), second = v1_queue_open();
     WCHAR url[TEST_URL_CAPACITY];
     USHORT port = 0;
     /* W53 */
@@ -175,7 +151,7 @@ static void v1_relative_urls(void **state)
 static void v1_one_queue_several_ports(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     USHORT ports[4];
     for (size_t i = 0; i < COUNT_OF(ports); i++)
         assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &ports[i], NULL), NO_ERROR);
@@ -191,14 +167,14 @@ static void v1_one_queue_several_ports(void **state)
 static void closing_v1_queue_removes_its_urls(void **state)
 {
     (void)state;
-    HANDLE queue = new_v1_queue();
+    HANDLE queue = v1_queue_open();
     WCHAR url[TEST_URL_CAPACITY];
     USHORT port = 0;
     assert_int_equal(add_url_v1_on_free_port(queue, "localhost", "/", &port, url), NO_ERROR);
     assert_int_equal(client_connect_result(port), 0);
     assert_true(CloseHandle(queue));
     assert_port_closed(port);
-    HANDLE again = new_v1_queue();
+    HANDLE again = v1_queue_open();
     assert_int_equal(HttpAddUrl(again, url, NULL), NO_ERROR);
     assert_int_equal(HttpRemoveUrl(again, url), NO_ERROR);
     assert_true(CloseHandle(again));

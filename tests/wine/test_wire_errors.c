@@ -72,15 +72,6 @@ static int close_fixture(void **state)
     return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
 }
 
-static SOCKET connect_to(USHORT port)
-{
-    int error = 0;
-    SOCKET client = client_connect(port, &error);
-    if (client == INVALID_SOCKET)
-        fail_msg("connect to %u failed: %d", (unsigned)port, error);
-    return client;
-}
-
 /* Nothing reached the application: the receive posted before is still
  * pending (zero-timeout wait, GetOverlappedResult -> ERROR_IO_INCOMPLETE). */
 static void assert_nothing_delivered(wire_fixture *fixture)
@@ -93,7 +84,7 @@ static void assert_nothing_delivered(wire_fixture *fixture)
 static void good_request_is_served(wire_fixture *fixture)
 {
     char request[512], reply[REPLY_CAPACITY];
-    SOCKET client = connect_to(fixture->port);
+    SOCKET client = client_connect_or_fail(fixture->port);
     assert_true(format_simple_request(request, sizeof(request), "GET", "/app/good", fixture->port) > 0);
     assert_true(client_send_string(client, request));
     assert_int_equal(WaitForSingleObject(fixture->pending.hEvent, CLIENT_TIMEOUT_MS), WAIT_OBJECT_0);
@@ -177,7 +168,7 @@ static void rejected(void **state)
     print_message("%s (%s)\n", rejection->name, rejection->basis);
     char request[2048];
     size_t length = format_request(request, sizeof(request), rejection->request, fixture->port);
-    SOCKET client = connect_to(fixture->port);
+    SOCKET client = client_connect_or_fail(fixture->port);
     assert_true(client_send_all(client, request, length));
     expect_generated_response(client, rejection->status, rejection->status_line, rejection->content_length,
                               rejection->heading, rejection->graceful_close);
@@ -253,7 +244,7 @@ static void send_long_head(wire_fixture *fixture, size_t header_count, size_t he
     }
     memcpy(request + used, "\r\n", 2);
     used += 2;
-    SOCKET client = connect_to(fixture->port);
+    SOCKET client = client_connect_or_fail(fixture->port);
     assert_true(client_send_all(client, request, used));
     free(request);
     expect_generated_response(client, 400, "HTTP/1.1 400 Bad Request", 346, "Bad Request - Request Too Long", FALSE);
@@ -277,7 +268,7 @@ static void headers_too_long_together(void **state)
 static void expect_silent_reset(USHORT port)
 {
     char request[512], reply[256];
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     assert_true(format_simple_request(request, sizeof(request), "GET", "/app/x", port) > 0);
     assert_true(client_send_string(client, request));
     size_t received = 0;
@@ -290,7 +281,7 @@ static void expect_silent_reset(USHORT port)
 static void expect_limited_503(USHORT port)
 {
     char request[512];
-    SOCKET client = connect_to(port);
+    SOCKET client = client_connect_or_fail(port);
     assert_true(format_simple_request(request, sizeof(request), "GET", "/app/x", port) > 0);
     assert_true(client_send_string(client, request));
     expect_generated_response(client, 503, "HTTP/1.1 503 Service Unavailable", 326, "The service is unavailable.",

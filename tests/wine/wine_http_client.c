@@ -136,6 +136,24 @@ void client_close(SOCKET *socket)
     *socket = INVALID_SOCKET;
 }
 
+SOCKET client_connect_or_fail(USHORT port)
+{
+    int error = 0;
+    SOCKET client = client_connect(port, &error);
+    if (client == INVALID_SOCKET)
+        fail_msg("connect to %u failed: %d", (unsigned)port, error);
+    return client;
+}
+
+void client_assert_hears_nothing(SOCKET socket, DWORD timeout_ms)
+{
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(socket, &readable);
+    struct timeval timeout = { 0, (long)timeout_ms * 1000 };
+    assert_int_equal(select(0, &readable, NULL, NULL, &timeout), 0);
+}
+
 /* Milliseconds left until deadline (0 when it has passed). */
 static DWORD remaining_ms(ULONGLONG deadline)
 {
@@ -329,6 +347,17 @@ BOOL client_receive_response(SOCKET socket, char *buffer, size_t capacity, BOOL 
     return response->complete;
 }
 
+void client_receive_at_least(SOCKET socket, char *buffer, size_t capacity, client_response *response, size_t wanted)
+{
+    while (response->length < wanted && response->length + 1 < capacity) {
+        int got = recv(socket, buffer + response->length, (int)(capacity - 1 - response->length), 0);
+        assert_true(got > 0);
+        response->length += (size_t)got;
+        buffer[response->length] = '\0';
+    }
+    assert_true(response->length >= wanted);
+}
+
 client_ending client_receive_until_close(SOCKET socket, char *buffer, size_t capacity, DWORD timeout_ms,
                                          size_t *total)
 {
@@ -472,6 +501,63 @@ void v2_server_close(v2_server *server)
     memset(server, 0, sizeof(*server));
 }
 
+HANDLE v1_queue_open(void)
+{
+    HANDLE queue = NULL;
+    assert_int_equal(HttpCreateHttpHandle(&queue, 0), NO_ERROR);
+    assert_non_null(queue);
+    return queue;
+}
+
+int initialize_both_versions(void **state)
+{
+    (void)state;
+    client_startup();
+    if (HttpInitialize(version_1, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
+        return -1;
+    return HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
+}
+
+int terminate_both_versions(void **state)
+{
+    (void)state;
+    HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
+    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
+}
+
+int serving_fixture_open(v2_server *server, USHORT *port, SOCKET *client, OVERLAPPED *slots, size_t slot_count,
+                         HTTP_URL_CONTEXT url_context, BOOL connect_client)
+{
+    *client = INVALID_SOCKET;
+    client_startup();
+    if (HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL) != NO_ERROR)
+        return -1;
+    for (size_t i = 0; i < slot_count; i++)
+        overlapped_open(&slots[i]);
+    if (v2_server_open(server) != NO_ERROR
+        || add_url_to_group_on_free_port(server->group, "localhost", "/", url_context, port, NULL) != NO_ERROR)
+        return -1;
+    if (!connect_client)
+        return 0;
+    *client = client_connect(*port, NULL);
+    return *client == INVALID_SOCKET ? -1 : 0;
+}
+
+/* OVERLAPPED.Internal of an operation that has not completed. */
+#define STATUS_PENDING_VALUE 0x103
+
+int serving_fixture_close(v2_server *server, SOCKET *client, OVERLAPPED *slots, size_t slot_count)
+{
+    client_close(client);
+    v2_server_close(server);
+    for (size_t i = 0; i < slot_count; i++) {
+        if (slots[i].Internal == STATUS_PENDING_VALUE)
+            WaitForSingleObject(slots[i].hEvent, CLIENT_TIMEOUT_MS);
+        overlapped_close(&slots[i]);
+    }
+    return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
+}
+
 /* ---- request queue ------------------------------------------------------ */
 
 static INIT_ONCE watchdog_once = INIT_ONCE_STATIC_INIT;
@@ -552,6 +638,23 @@ BOOL overlapped_is_pending(HANDLE handle, OVERLAPPED *overlapped)
     return !GetOverlappedResult(handle, overlapped, &bytes, FALSE) && GetLastError() == ERROR_IO_INCOMPLETE;
 }
 
+void overlapped_start(OVERLAPPED *overlapped)
+{
+    ResetEvent(overlapped->hEvent);
+    overlapped->Internal = 0;
+    overlapped->InternalHigh = 0;
+}
+
+ULONG overlapped_finish(HANDLE handle, OVERLAPPED *overlapped, DWORD timeout_ms, ULONG *bytes)
+{
+    if (WaitForSingleObject(overlapped->hEvent, timeout_ms) != WAIT_OBJECT_0)
+        return WAIT_TIMEOUT;
+    DWORD transferred = 0;
+    ULONG result = GetOverlappedResult(handle, overlapped, &transferred, FALSE) ? NO_ERROR : GetLastError();
+    *bytes = transferred;
+    return result;
+}
+
 ULONG receive_request_within(HANDLE queue, HTTP_REQUEST_ID id, ULONG flags, receive_buffer *buffer, ULONG length,
                              DWORD timeout_ms, ULONG *bytes)
 {
@@ -591,4 +694,25 @@ ULONG send_simple_response(HANDLE queue, HTTP_REQUEST_ID id, USHORT status, cons
     response.Headers.KnownHeaders[HttpHeaderContentLength].RawValueLength = 1;
     ULONG sent = 0;
     return HttpSendHttpResponse(queue, id, 0, &response, NULL, &sent, NULL, 0, NULL, NULL);
+}
+
+/* ---- test data ------------------------------------------------------------ */
+
+unsigned char test_pattern_byte(size_t index)
+{
+    return (unsigned char)((index * 7u + index / 251u) % 251u);
+}
+
+void test_pattern_fill(unsigned char *data, size_t length)
+{
+    for (size_t i = 0; i < length; i++)
+        data[i] = test_pattern_byte(i);
+}
+
+size_t test_pattern_mismatch(const unsigned char *data, size_t length, size_t offset)
+{
+    for (size_t i = 0; i < length; i++)
+        if (data[i] != test_pattern_byte(offset + i))
+            return i;
+    return length;
 }

@@ -1,6 +1,8 @@
 /* Winsock client helpers for the serving tests (tests/wine/test_*.c):
  * connect to 127.0.0.1, send raw requests, read what the server answers,
- * and set up registrations on free ports. Every wait is bounded.
+ * set up registrations on free ports and the fixtures built on them, drive
+ * OVERLAPPED operations, and make and check body patterns. Every wait is
+ * bounded. Helpers that say they fail the current test use cmocka asserts.
  *
  * Include this header FIRST: Winsock 2 must be declared before <windows.h>,
  * which "test_support.h" (included from here) pulls in. */
@@ -53,6 +55,14 @@ BOOL client_send_string(SOCKET socket, const char *text);
 /* Closes the socket (no-op for INVALID_SOCKET) and sets it to INVALID_SOCKET. */
 void client_close(SOCKET *socket);
 
+/* client_connect that fails the current test (with the Winsock error) when
+ * the connect does not succeed. */
+SOCKET client_connect_or_fail(USHORT port);
+
+/* Fails the current test if anything arrives on the socket within
+ * timeout_ms (less than a second). */
+void client_assert_hears_nothing(SOCKET socket, DWORD timeout_ms);
+
 /* One HTTP response read by client_receive_response. */
 typedef struct client_response {
     size_t length;             /* bytes stored in the buffer (NUL not counted) */
@@ -74,6 +84,12 @@ typedef struct client_response {
  * timeout_ms in total. Returns response->complete. */
 BOOL client_receive_response(SOCKET socket, char *buffer, size_t capacity, BOOL head_only, DWORD timeout_ms,
                              client_response *response);
+
+/* Goes on reading after client_receive_response into the same buffer
+ * (NUL-terminated, capacity includes the NUL) until response->length is at
+ * least wanted; fails the current test if the socket ends first or the
+ * buffer is full. */
+void client_receive_at_least(SOCKET socket, char *buffer, size_t capacity, client_response *response, size_t wanted);
 
 /* How client_receive_until_close ended. */
 typedef enum client_ending {
@@ -139,6 +155,31 @@ void v2_server_close(v2_server *server);
 /* Sets HttpServerBindingProperty of group to queue (NULL: Present = 0). */
 ULONG bind_url_group(HTTP_URL_GROUP_ID group, HANDLE queue);
 
+/* A version 1 request queue from HttpCreateHttpHandle; fails the current
+ * test if it cannot be created. */
+HANDLE v1_queue_open(void);
+
+/* cmocka setup and teardown: HttpInitialize (after client_startup) and
+ * HttpTerminate for both version 1 and version 2, SERVER. */
+int initialize_both_versions(void **state);
+int terminate_both_versions(void **state);
+
+/* The common part of a serving fixture's cmocka setup: client_startup,
+ * HttpInitialize(version 2, SERVER), overlapped_open of the slot_count
+ * slots, a v2_server and "http://localhost:<port>/" added to its group with
+ * url_context, then (when connect_client) a client connected to the port.
+ * *client is INVALID_SOCKET unless connected. Returns 0, or -1 at the first
+ * failure. */
+int serving_fixture_open(v2_server *server, USHORT *port, SOCKET *client, OVERLAPPED *slots, size_t slot_count,
+                         HTTP_URL_CONTEXT url_context, BOOL connect_client);
+
+/* Its teardown: closes the client and the server, and since closing the
+ * queue cancels whatever a failed test left pending, waits (bounded) for
+ * the slots still pending before closing them, so that the OVERLAPPEDs and
+ * buffers may go away; then HttpTerminate. Returns 0, or -1 when
+ * HttpTerminate fails. */
+int serving_fixture_close(v2_server *server, SOCKET *client, OVERLAPPED *slots, size_t slot_count);
+
 /* ---- request queue ------------------------------------------------------ */
 
 /* Bounds calls that could block forever (synchronous receives): if
@@ -156,6 +197,16 @@ void overlapped_close(OVERLAPPED *overlapped);
  * ERROR_IO_INCOMPLETE. */
 BOOL overlapped_is_pending(HANDLE handle, OVERLAPPED *overlapped);
 
+/* Readies an OVERLAPPED from overlapped_open for the next operation: its
+ * event reset, Internal and InternalHigh zeroed. */
+void overlapped_start(OVERLAPPED *overlapped);
+
+/* Waits at most timeout_ms for an operation that returned NO_ERROR or
+ * ERROR_IO_PENDING. Returns its result (GetOverlappedResult), with the byte
+ * count in *bytes, or WAIT_TIMEOUT when it did not complete (*bytes is then
+ * left alone). */
+ULONG overlapped_finish(HANDLE handle, OVERLAPPED *overlapped, DWORD timeout_ms, ULONG *bytes);
+
 /* Overlapped HttpReceiveHttpRequest with HTTP_NULL_ID (or id), waited for at
  * most timeout_ms. Returns the result (WAIT_TIMEOUT when nothing came: the
  * receive is then cancelled and its completion awaited). *bytes gets the
@@ -166,5 +217,17 @@ ULONG receive_request_within(HANDLE queue, HTTP_REQUEST_ID id, ULONG flags, rece
 /* Sends a final response with the status and reason, an explicit
  * Content-Length: 0 and no body. Returns the send result. */
 ULONG send_simple_response(HANDLE queue, HTTP_REQUEST_ID id, USHORT status, const char *reason);
+
+/* ---- test data ------------------------------------------------------------ */
+
+/* The byte at index of the pattern the tests put in bodies and files. */
+unsigned char test_pattern_byte(size_t index);
+
+/* data[i] = test_pattern_byte(i) for the length bytes. */
+void test_pattern_fill(unsigned char *data, size_t length);
+
+/* Index of the first byte of data that breaks the pattern at offset
+ * (data[i] != test_pattern_byte(offset + i)), or length when all match. */
+size_t test_pattern_mismatch(const unsigned char *data, size_t length, size_t offset);
 
 #endif
