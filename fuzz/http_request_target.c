@@ -15,7 +15,8 @@
  * exactly when the buffer is too small, reporting the size needed and
  * writing nothing but the IDs (data-plane.md §3.1, §3.2, §4.1; ruling #9).
  * The parser never consumes more than it was given, and a finished request
- * never leaves the parser unable to take the next one. */
+ * never leaves the parser unable to take the next one. A Range header that
+ * PROCESS_RANGES accepts selects bytes inside the body (ruling #54). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include <ws2tcpip.h>
 #include <http.h>
 
+#include "byte_range.h"
 #include "cooked_url.h"
 #include "fuzz_support.h"
 #include "request_layout.h"
@@ -298,6 +300,24 @@ static void lay_out_into(const request_layout_input *input, size_t capacity, uin
     free(buffer);
 }
 
+/* The Range header as PROCESS_RANGES reads it (ruling #54): a range it
+ * accepts selects bytes inside a body of any size. */
+static void check_range(const http_request_head *head, uint64_t total)
+{
+    const http_span range = head->known[HttpHeaderRange];
+    byte_range_spec spec;
+    if (!range.length || !byte_range_parse(http_span_text(head, range), range.length, &spec))
+        return;
+    const uint64_t totals[] = { 0, 1, total, 1000, UINT64_MAX };
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+        uint64_t offset, count;
+        if (byte_range_resolve(&spec, totals[i], &offset, &count))
+            FUZZ_REQUIRE(count >= 1 && offset < totals[i] && count <= totals[i] - offset,
+                         "range %llu+%llu of %llu", (unsigned long long)offset, (unsigned long long)count,
+                         (unsigned long long)totals[i]);
+    }
+}
+
 /* A head the parser finished: cook, route and lay it out. Returns 0 when
  * the request ends in an error the engine answers itself. */
 static int deliver(const connection *c, const request_parser *parser, const char *body, size_t body_length,
@@ -355,6 +375,8 @@ static int deliver(const connection *c, const request_parser *parser, const char
         .path = text + cooked.path_offset,
         .path_length = cooked.path_length,
     };
+    check_range(head, body_length);
+
     route_result route = route_table_lookup(routes, &routing);
     FUZZ_REQUIRE(route.status == ROUTE_FOUND || route.status == ROUTE_NO_PATH || route.status == ROUTE_NO_HOST,
                  "route status %d", (int)route.status);

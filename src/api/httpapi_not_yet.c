@@ -42,11 +42,6 @@ ULONG WINAPI HttpFlushResponseCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix,
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpPrepareUrl(PVOID Reserved, ULONG Flags, PCWSTR Url, PWSTR *PreparedUrl)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpQueryServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID pInput,
                                            ULONG InputLength, PVOID pOutput, ULONG OutputLength,
                                            PULONG pReturnLength, LPOVERLAPPED pOverlapped)

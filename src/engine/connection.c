@@ -432,6 +432,10 @@ static action admit_request(connection *conn)
     request->head_request = head->verb == HttpVerbHEAD;
     request->http10 = head->major_version == 1 && head->minor_version == 0;
     request->close_after = !head->keep_alive;
+    /* Ruling #54: GET only; with If-Range the validator is the application's. */
+    const http_span range = head->known[HttpHeaderRange];
+    request->has_range = head->verb == HttpVerbGET && range.length && !head->known[HttpHeaderIfRange].length
+                         && byte_range_parse(http_span_text(head, range), range.length, &request->range);
     request->state = REQUEST_QUEUED;
     if (engine_request_register(request) == HTTP_NULL_ID) {
         request_queue_release(queue);

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "byte_range.h"
 #include "cooked_url.h"
 #include "engine.h"
 #include "http_error.h"
@@ -112,6 +113,8 @@ struct engine_request {
     int http10;
     int close_after;        /* the response ends the connection */
     int body_allowed;       /* the response may carry entity bytes (not HEAD, 1xx, 204, 304) */
+    int has_range;          /* a GET with one byte range and no If-Range, for PROCESS_RANGES */
+    byte_range_spec range;
 };
 
 void engine_request_add_ref(engine_request *request);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "byte_range.h"
 #include "http_date.h"
 #include "platform.h"
 #include "response_writer.h"
@@ -101,13 +102,9 @@ static int add(engine_request *request, gather *pending, char *bytes, ULONG leng
 /* Reads a file range block by block at explicit offsets (the handle may be
  * synchronous or overlapped; the event's low bit keeps any completion port
  * of the application out of it). */
-static int send_file(engine_request *request, const HTTP_DATA_CHUNK *chunk, char *block, HANDLE event,
-                     ULONGLONG *sent)
+static int send_file(engine_request *request, HANDLE file, ULONGLONG offset, ULONGLONG remaining, char *block,
+                     HANDLE event, ULONGLONG *sent)
 {
-    HANDLE file = chunk->FromFileHandle.FileHandle;
-    ULONGLONG offset, remaining;
-    if (!file_range(chunk, &offset, &remaining))
-        return 0;
     while (remaining) {
         DWORD want = remaining > FILE_BLOCK ? FILE_BLOCK : (DWORD)remaining;
         OVERLAPPED at = { 0 };
@@ -131,10 +128,29 @@ static int send_file(engine_request *request, const HTTP_DATA_CHUNK *chunk, char
     return 1;
 }
 
-/* Sends the head (if any) and the chunks; returns 0 when the client has
- * gone or a file could not be read. */
+/* The part of the body that goes out: all of it, or a range (ruling #54). */
+typedef struct body_window {
+    ULONGLONG skip;      /* body bytes not sent before the window */
+    ULONGLONG remaining; /* bytes of the window still to send */
+} body_window;
+
+/* Narrows a chunk's [*offset, *offset + *length) to the window and moves
+ * the window past it. */
+static void clip_to_window(body_window *window, ULONGLONG *offset, ULONGLONG *length)
+{
+    ULONGLONG skipped = *length < window->skip ? *length : window->skip;
+    window->skip -= skipped;
+    *offset += skipped;
+    *length -= skipped;
+    if (*length > window->remaining)
+        *length = window->remaining;
+    window->remaining -= *length;
+}
+
+/* Sends the head (if any) and the window of the chunks; returns 0 when the
+ * client has gone or a file could not be read. */
 static int transmit(engine_request *request, char *head, size_t head_length, const HTTP_DATA_CHUNK *chunks,
-                    USHORT count, ULONGLONG *sent)
+                    USHORT count, body_window window, ULONGLONG *sent)
 {
     gather pending = { .count = 0 };
     if (head_length && !add(request, &pending, head, (ULONG)head_length, sent))
@@ -142,20 +158,24 @@ static int transmit(engine_request *request, char *head, size_t head_length, con
     char *block = NULL;
     HANDLE event = NULL;
     int ok = 1;
-    for (USHORT i = 0; ok && i < count; i++) {
+    for (USHORT i = 0; ok && i < count && window.remaining; i++) {
         const HTTP_DATA_CHUNK *chunk = &chunks[i];
+        ULONGLONG offset = 0, length;
         if (chunk->DataChunkType == HttpDataChunkFromMemory) {
-            ok = add(request, &pending, chunk->FromMemory.pBuffer, chunk->FromMemory.BufferLength, sent);
+            length = chunk->FromMemory.BufferLength;
+            clip_to_window(&window, &offset, &length);
+            ok = add(request, &pending, (char *)chunk->FromMemory.pBuffer + offset, (ULONG)length, sent);
             continue;
         }
-        ok = flush(request, &pending, sent);
-        if (ok && !block) {
+        ok = flush(request, &pending, sent) && file_range(chunk, &offset, &length);
+        clip_to_window(&window, &offset, &length);
+        if (ok && length && !block) {
             block = plat_alloc(FILE_BLOCK);
             event = CreateEventW(NULL, TRUE, FALSE, NULL);
             ok = block && event;
         }
         if (ok)
-            ok = send_file(request, chunk, block, event, sent);
+            ok = send_file(request, chunk->FromFileHandle.FileHandle, offset, length, block, event, sent);
     }
     if (ok)
         ok = flush(request, &pending, sent);
@@ -197,6 +217,9 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
 
     char date[HTTP_DATE_LENGTH + 1];
     http_format_date((int64_t)time(NULL), date);
+    response_range range = { .total = body_bytes };
+    int has_range = response && (flags & HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES) && request->has_range
+                    && byte_range_resolve(&request->range, body_bytes, &range.offset, &range.count);
     response_context context = {
         .version = request_queue_version(queue),
         .flags = flags,
@@ -206,6 +229,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
         .server_header = 1,
         .body_bytes = body_bytes,
         .date = date,
+        .range = has_range ? &range : NULL,
     };
     char *head = NULL;
     response_head_info info = { 0 };
@@ -232,7 +256,10 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
     if (flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT)
         request->close_after = 1;
     ULONGLONG sent = 0;
-    int delivered = transmit(request, head, info.length, chunks, request->body_allowed ? chunk_count : 0, &sent);
+    body_window window = { 0, request->body_allowed ? body_bytes : 0 };
+    if (info.ranged)
+        window = (body_window){ range.offset, range.count };
+    int delivered = transmit(request, head, info.length, chunks, chunk_count, window, &sent);
     plat_free(head);
     int final = !(flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA);
     if (!delivered) {

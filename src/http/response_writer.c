@@ -32,6 +32,7 @@ static const char *const response_header_names[HttpHeaderResponseMaximum] = {
 
 static const char generated_server[] = "Server: Microsoft-HTTPAPI/2.0\r\n";
 static const char connection_close[] = "Connection: close\r\n";
+static const char partial_content_reason[] = "Partial Content";
 
 #define LITERAL_LENGTH(text) (sizeof(text) - 1)
 
@@ -246,6 +247,8 @@ size_t response_head_capacity(const HTTP_RESPONSE *response, const response_cont
     add_line(&total, LITERAL_LENGTH("Date"), HTTP_DATE_LENGTH);
     add_bytes(&total, LITERAL_LENGTH(connection_close));
     add_line(&total, LITERAL_LENGTH("Content-Length"), CONTENT_LENGTH_DIGITS_MAX);
+    add_line(&total, LITERAL_LENGTH("Content-Range"), LITERAL_LENGTH("bytes -/") + 3 * CONTENT_LENGTH_DIGITS_MAX);
+    add_bytes(&total, LITERAL_LENGTH(partial_content_reason));
     add_bytes(&total, LITERAL_LENGTH("\r\n"));
     return total;
 }
@@ -260,6 +263,7 @@ size_t response_head_capacity(const HTTP_RESPONSE *response, const response_cont
 typedef struct application_headers {
     int server;                     /* a Server header: no generated one (#23) */
     int framing;                    /* Content-Length or Transfer-Encoding (§6.2 rules 7, 9) */
+    int not_rangeable;              /* Transfer-Encoding or Content-Range: no 206 of ours (#54) */
     int close;                      /* "Connection: close" (#22) */
     int close_on_wire;              /* ... given as an unknown header, already written */
     const HTTP_KNOWN_HEADER *connection; /* the known Connection value, echoed when not closing */
@@ -273,6 +277,8 @@ static void note_known(application_headers *found, unsigned id, const HTTP_KNOWN
         found->server = 1;
     else if (id == HttpHeaderContentLength || id == HttpHeaderTransferEncoding)
         found->framing = 1;
+    if (id == HttpHeaderTransferEncoding || id == HttpHeaderContentRange)
+        found->not_rangeable = 1;
     else if (id == HttpHeaderConnection) {
         if (equals_ignoring_case(header->pRawValue, header->RawValueLength, "close"))
             found->close = 1;
@@ -285,9 +291,12 @@ static void note_unknown(application_headers *found, const HTTP_UNKNOWN_HEADER *
 {
     if (equals_ignoring_case(header->pName, header->NameLength, "server"))
         found->server = 1;
-    else if (equals_ignoring_case(header->pName, header->NameLength, "content-length") ||
-             equals_ignoring_case(header->pName, header->NameLength, "transfer-encoding"))
+    else if (equals_ignoring_case(header->pName, header->NameLength, "content-length"))
         found->framing = 1;
+    else if (equals_ignoring_case(header->pName, header->NameLength, "transfer-encoding"))
+        found->framing = found->not_rangeable = 1;
+    else if (equals_ignoring_case(header->pName, header->NameLength, "content-range"))
+        found->not_rangeable = 1;
     else if (equals_ignoring_case(header->pName, header->NameLength, "connection") &&
              equals_ignoring_case(header->pRawValue, header->RawValueLength, "close"))
         found->close = found->close_on_wire = 1;
@@ -296,7 +305,7 @@ static void note_unknown(application_headers *found, const HTTP_UNKNOWN_HEADER *
 static application_headers scan_headers(const HTTP_RESPONSE *response, const response_context *context)
 {
     const HTTP_RESPONSE_V1 *v1 = v1_of(response);
-    application_headers found = {0, 0, 0, 0, NULL};
+    application_headers found = {0, 0, 0, 0, 0, NULL};
 
     for (unsigned id = 0; id < HttpHeaderResponseMaximum; id++)
         note_known(&found, id, &v1->Headers.KnownHeaders[id]);
@@ -363,6 +372,15 @@ static int is_deferred_header(unsigned id)
     return id == HttpHeaderDate || id == HttpHeaderConnection || id == HttpHeaderContentLength;
 }
 
+/* Ruling #54: a whole 200 of a GET with one satisfiable range becomes a 206. */
+static int serves_range(const HTTP_RESPONSE *response, const response_context *context,
+                        const application_headers *found)
+{
+    return context->range != NULL && (context->flags & HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES) &&
+           !(context->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) && v1_of(response)->StatusCode == 200 &&
+           !context->head_request && !found->not_rangeable;
+}
+
 /* The application's Content-Length values: known slot, then V2 entries. */
 static void put_application_content_length(head_buffer *head, const HTTP_RESPONSE *response,
                                            const response_context *context)
@@ -386,6 +404,7 @@ void response_write_head(const HTTP_RESPONSE *response, const response_context *
     const unsigned status = v1->StatusCode;
     const int more_data = (context->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0;
     const int opaque = (context->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0;
+    const int ranged = serves_range(response, context, &found);
 
     /* §5.8 and #38: 1xx, 204 and 304 carry no body, nor does any HEAD answer. */
     const int status_has_body = status >= 200 && status != 204 && status != 304;
@@ -400,9 +419,14 @@ void response_write_head(const HTTP_RESPONSE *response, const response_context *
 
     /* §6.2 rule 1: always HTTP/1.1, Version ignored, the reason may be empty (#36). */
     put_text(&head, "HTTP/1.1 ");
-    put_number(&head, status);
-    put(&head, " ", 1);
-    put(&head, v1->pReason, v1->ReasonLength);
+    if (ranged) {
+        put_text(&head, "206 ");
+        put(&head, partial_content_reason, LITERAL_LENGTH(partial_content_reason));
+    } else {
+        put_number(&head, status);
+        put(&head, " ", 1);
+        put(&head, v1->pReason, v1->ReasonLength);
+    }
     put(&head, "\r\n", 2);
 
     /* The generated Server takes the Server slot's place, as in the captures
@@ -446,11 +470,24 @@ void response_write_head(const HTTP_RESPONSE *response, const response_context *
         put_known(&head, HttpHeaderConnection, found.connection);
     }
 
-    put_application_content_length(&head, response, context);
-    if (add_content_length) {
-        put_text(&head, "Content-Length: ");
-        put_number(&head, context->body_bytes);
+    if (ranged) {
+        const response_range *range = context->range;
+        put_text(&head, "Content-Range: bytes ");
+        put_number(&head, range->offset);
+        put(&head, "-", 1);
+        put_number(&head, range->offset + range->count - 1);
+        put(&head, "/", 1);
+        put_number(&head, range->total);
+        put_text(&head, "\r\nContent-Length: ");
+        put_number(&head, range->count);
         put(&head, "\r\n", 2);
+    } else {
+        put_application_content_length(&head, response, context);
+        if (add_content_length) {
+            put_text(&head, "Content-Length: ");
+            put_number(&head, context->body_bytes);
+            put(&head, "\r\n", 2);
+        }
     }
 
     put(&head, "\r\n", 2);
@@ -459,5 +496,6 @@ void response_write_head(const HTTP_RESPONSE *response, const response_context *
     info->close_after = closing;
     /* After an OPAQUE 101 the connection carries raw bytes (§6.4). */
     info->body_allowed = body_on_wire || opaque;
-    info->length_known = length_known;
+    info->length_known = length_known || ranged;
+    info->ranged = ranged;
 }

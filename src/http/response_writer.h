@@ -12,6 +12,12 @@
 
 #include "http_date.h"
 
+/* The one byte range of a GET's Range header, resolved against the body
+ * the send carries (byte_range.h), for PROCESS_RANGES (ruling #54). */
+typedef struct response_range {
+    ULONGLONG offset, count, total;
+} response_range;
+
 /* What the head depends on besides the HTTP_RESPONSE. */
 typedef struct response_context {
     int version;            /* 1: HTTP_RESPONSE_V1, 2: _V2 (pResponseInfo read) */
@@ -22,6 +28,7 @@ typedef struct response_context {
     int server_header;      /* add "Server: Microsoft-HTTPAPI/2.0" when the application gave none */
     ULONGLONG body_bytes;   /* entity bytes in this call's chunks */
     const char *date;       /* http_format_date() */
+    const response_range *range; /* a satisfiable single range of a GET, or NULL */
 } response_context;
 
 /* Checks a response before anything is sent: status 100-999; CR, LF or NUL
@@ -42,6 +49,7 @@ typedef struct response_head_info {
     int close_after;         /* the connection closes after this response */
     int body_allowed;        /* entity bytes may follow (not HEAD, 1xx, 204, 304; but after an OPAQUE 101) */
     int length_known;        /* Content-Length or Transfer-Encoding is on the wire (or no body is allowed) */
+    int ranged;              /* a 206: only context->range's bytes of the body go out */
 } response_head_info;
 
 /* Bytes the head takes at most (for the engine's buffer). Reads only lengths
@@ -59,7 +67,10 @@ size_t response_head_capacity(const HTTP_RESPONSE *response, const response_cont
  * added when the call carries the whole response with no application
  * Content-Length or Transfer-Encoding, not for HEAD, 1xx, 204, 304), and the
  * blank line. MORE_DATA without Content-Length or Transfer-Encoding closes
- * after the last send (ruling #44). */
+ * after the last send (ruling #44). With PROCESS_RANGES, a range, a 200
+ * carrying the whole body and no Transfer-Encoding or Content-Range of the
+ * application's, the head is "206 Partial Content" with Content-Range and
+ * the range's Content-Length in place of the application's (ruling #54). */
 void response_write_head(const HTTP_RESPONSE *response, const response_context *context, char *out,
                          response_head_info *info);
 

@@ -18,7 +18,6 @@ static ULONG call_delegate_request_ex(void) { return HttpDelegateRequestEx(OUTPU
 static ULONG call_delete_service_configuration(void) { return HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_find_url_group_id(void) { return HttpFindUrlGroupId(u"http://+:80/", OUTPUT(HANDLE), OUTPUT(PHTTP_URL_GROUP_ID)); }
 static ULONG call_flush_response_cache(void) { return HttpFlushResponseCache(OUTPUT(HANDLE), u"http://+:80/", 0, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_prepare_url(void) { return HttpPrepareUrl(NULL, 0, u"http://+:80/", OUTPUT(PWSTR *)); }
 static ULONG call_query_service_configuration(void) { return HttpQueryServiceConfiguration(NULL, HttpServiceConfigIPListenList, NULL, 0, OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_read_fragment_from_cache(void) { return HttpReadFragmentFromCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_BYTE_RANGE), OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_receive_client_certificate(void) { return HttpReceiveClientCertificate(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_SSL_CLIENT_CERT_INFO), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
@@ -37,7 +36,6 @@ static const struct {
     { "HttpDeleteServiceConfiguration", call_delete_service_configuration },
     { "HttpFindUrlGroupId", call_find_url_group_id },
     { "HttpFlushResponseCache", call_flush_response_cache },
-    { "HttpPrepareUrl", call_prepare_url },
     { "HttpQueryServiceConfiguration", call_query_service_configuration },
     { "HttpReadFragmentFromCache", call_read_fragment_from_cache },
     { "HttpReceiveClientCertificate", call_receive_client_certificate },

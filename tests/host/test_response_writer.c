@@ -1008,11 +1008,68 @@ static void dates_match_gmtime(void **state)
     }
 }
 
+/* Ruling #54: PROCESS_RANGES turns a whole 200 of a GET with one
+ * satisfiable range into "206 Partial Content" with Content-Range and the
+ * range's Content-Length in place of the application's; anything else
+ * (another status, MORE_DATA, HEAD, no flag, the application's own
+ * Transfer-Encoding or Content-Range) keeps the response as it is. */
+static void process_ranges(void **state)
+{
+    (void)state;
+    const response_range range = {10, 10, 100};
+    struct {
+        const char *name;
+        USHORT status;
+        ULONG flags;
+        int head_request;
+        HTTP_HEADER_ID known;
+        const char *value;
+        int ranged;
+    } cases[] = {
+        {"whole 200", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 0, HttpHeaderContentType, "text/plain", 1},
+        {"application length replaced", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 0, HttpHeaderContentLength,
+         "100", 1},
+        {"no flag", 200, 0, 0, HttpHeaderContentType, "text/plain", 0},
+        {"not a 200", 404, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 0, HttpHeaderContentType, "text/plain", 0},
+        {"more data", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES | HTTP_SEND_RESPONSE_FLAG_MORE_DATA, 0,
+         HttpHeaderContentLength, "100", 0},
+        {"HEAD", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 1, HttpHeaderContentType, "text/plain", 0},
+        {"own Content-Range", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 0, HttpHeaderContentRange,
+         "bytes 0-9/100", 0},
+        {"own Transfer-Encoding", 200, HTTP_SEND_RESPONSE_FLAG_PROCESS_RANGES, 0, HttpHeaderTransferEncoding,
+         "chunked", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        HTTP_RESPONSE response = new_response(cases[i].status, "Whatever");
+        set_known(&response, cases[i].known, cases[i].value);
+        response_context context = new_context();
+        context.flags = cases[i].flags;
+        context.head_request = cases[i].head_request;
+        context.body_bytes = 100;
+        context.range = &range;
+        response_head_info info;
+        char *head = head_of(&response, &context, &info);
+        if (info.ranged != cases[i].ranged)
+            fail_msg("%s: ranged %d", cases[i].name, info.ranged);
+        if (cases[i].ranged) {
+            assert_true(strncmp(head, "HTTP/1.1 206 Partial Content\r\n", 30) == 0);
+            assert_non_null(strstr(head, "\r\nContent-Range: bytes 10-19/100\r\nContent-Length: 10\r\n\r\n"));
+            assert_int_equal(count_of(head, "Content-Length"), 1);
+            assert_true(info.length_known);
+        } else {
+            assert_null(strstr(head, "206"));
+            assert_int_equal(count_of(head, "Content-Range"), cases[i].known == HttpHeaderContentRange);
+        }
+        free(head);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(teapot_with_retry_after),
         cmocka_unit_test(content_length_is_the_sum_of_the_chunks),
+        cmocka_unit_test(process_ranges),
         cmocka_unit_test(application_content_length_kept_and_date_dropped),
         cmocka_unit_test(head_request),
         cmocka_unit_test(bodiless_statuses),

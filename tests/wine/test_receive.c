@@ -886,6 +886,38 @@ static void host_categories(void **state)
     v2_server_close(&server);
 }
 
+/* §2.6: an IP-literal prefix opens the port on every address, as http.sys
+ * does unless the IP listen list restricts it; §2.7 step 3: a request that
+ * arrives on another local address (127.0.0.2, loopback on Windows and on
+ * Linux) matches no prefix and gets 400 Invalid Hostname (ruling #6), and
+ * the application sees nothing of it. */
+static void ip_literal_prefix_and_another_local_address(void **state)
+{
+    (void)state;
+    v2_server server;
+    assert_int_equal(v2_server_open(&server), NO_ERROR);
+    USHORT port = 0;
+    assert_int_equal(add_url_to_group_on_free_port(server.group, "127.0.0.1", "/", IP_CONTEXT, &port, NULL),
+                     NO_ERROR);
+    int error = 0;
+    SOCKET other = client_connect_to(0x7f000002, port, &error);
+    if (other == INVALID_SOCKET)
+        fail_msg("connect to 127.0.0.2:%u failed: %d (the port listens on every address)", (unsigned)port, error);
+    send_simple(other, port, "/x");
+    char reply[2048];
+    client_response response;
+    assert_true(client_receive_response(other, reply, sizeof(reply), FALSE, CLIENT_TIMEOUT_MS, &response));
+    assert_int_equal(response.status, 400);
+    assert_non_null(strstr(reply + response.head_length, "Invalid Hostname"));
+    client_close(&other);
+
+    /* The first request the queue gives is the next one, not "/x". */
+    receive_buffer buffer;
+    assert_int_equal(route(server.queue, port, "/y", &buffer), IP_CONTEXT);
+    assert_int_equal(buffer.v1.Flags & HTTP_REQUEST_FLAG_IP_ROUTED, HTTP_REQUEST_FLAG_IP_ROUTED);
+    v2_server_close(&server);
+}
+
 enum { ROOT_CONTEXT = 10, BASE_CONTEXT, AB_CONTEXT, SPACE_CONTEXT };
 
 /* §2.7 steps 1 and 6, §2.5, §4.3 rules 1 and 6: routing is done on the
@@ -944,6 +976,7 @@ int main(void)
         WITH_SERVER(cooked_urls_and_unknown_tokens),
         WITH_SERVER(routing_between_two_v1_queues),
         WITH_SERVER(host_categories),
+        WITH_SERVER(ip_literal_prefix_and_another_local_address),
         WITH_SERVER(routing_uses_the_cooked_path),
     };
     return RUN_SUITE("receiving requests", tests);

@@ -50,6 +50,11 @@ static void report(int *error, int value)
  * a refused port retries for seconds on Windows. */
 SOCKET client_connect(USHORT port, int *error)
 {
+    return client_connect_to(INADDR_LOOPBACK, port, error);
+}
+
+SOCKET client_connect_to(ULONG ipv4_address, USHORT port, int *error)
+{
     client_startup();
     report(error, 0);
     SOCKET socket_handle = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -61,7 +66,7 @@ SOCKET client_connect(USHORT port, int *error)
     memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_addr.s_addr = htonl(ipv4_address);
 
     int failure = 0;
     if (!set_blocking(socket_handle, FALSE)) {

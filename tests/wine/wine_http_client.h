@@ -43,6 +43,8 @@ void client_startup(void);
  * failure, with the Winsock error in *error (when error is not NULL):
  * WSAECONNREFUSED when nothing listens, WSAETIMEDOUT after the timeout. */
 SOCKET client_connect(USHORT port, int *error);
+/* The same to another IPv4 address (host byte order), e.g. 127.0.0.2. */
+SOCKET client_connect_to(ULONG ipv4_address, USHORT port, int *error);
 
 /* Connects and closes at once; returns 0 when the connect succeeded, else
  * the Winsock error (WSAECONNREFUSED when no listener). */
