@@ -38,6 +38,19 @@ typedef struct body_reader {
     ULONG status;
 } body_reader;
 
+/* A receive with FLUSH_BODY whose layout waits for the body (ruling #13). */
+typedef struct body_flusher {
+    request_queue *queue;    /* a reference */
+    engine_request *request; /* a reference */
+    ULONG flags;             /* COPY_BODY in place of FLUSH_BODY */
+    void *buffer;
+    ULONG length;
+    OVERLAPPED *overlapped;  /* NULL: a synchronous caller waits on wake */
+    CONDITION_VARIABLE wake;
+    int done;
+    int aborted;
+} body_flusher;
+
 typedef struct disconnect_waiter {
     struct disconnect_waiter *next;
     OVERLAPPED *overlapped; /* NULL: synchronous */
@@ -73,6 +86,7 @@ struct connection {
     int continue_sent;
     int body_error; /* the body's framing broke: answered with 400 */
     body_reader *reader;
+    body_flusher *flusher;
     disconnect_waiter *disconnect_waiters;
     connection *all_previous, *all_next;
 };
@@ -239,16 +253,22 @@ static disconnect_waiter *wake_disconnect_waiters(disconnect_waiter *waiters)
 
 /* ---- body decoding, under the lock ---- */
 
-/* Decodes buffered raw body bytes when no decoded ones are left. */
+/* Decodes the buffered raw body bytes, after the decoded ones not yet read
+ * (moved down to them when chunk framing lay between), so that what has
+ * arrived is one run of bytes. */
 static void decode_body(connection *conn)
 {
-    if (conn->body_complete || conn->decoded_start != conn->decoded_end || conn->raw_start == conn->raw_end)
+    if (conn->body_complete || conn->raw_start == conn->raw_end)
         return;
     size_t consumed = 0, decoded = 0;
-    parse_status status = request_parser_feed_body(&conn->parser, conn->buffer + conn->raw_start,
-                                                   conn->raw_end - conn->raw_start, &consumed, &decoded);
-    conn->decoded_start = conn->raw_start;
-    conn->decoded_end = conn->raw_start + decoded;
+    char *raw = conn->buffer + conn->raw_start;
+    parse_status status = request_parser_feed_body(&conn->parser, raw, conn->raw_end - conn->raw_start, &consumed,
+                                                   &decoded);
+    if (conn->decoded_start == conn->decoded_end)
+        conn->decoded_start = conn->decoded_end = conn->raw_start;
+    else if (conn->decoded_end != conn->raw_start)
+        memmove(conn->buffer + conn->decoded_end, raw, decoded);
+    conn->decoded_end += decoded;
     conn->raw_start += consumed;
     conn->body_raw_consumed += consumed;
     if (status == PARSE_MESSAGE_COMPLETE)
@@ -300,6 +320,49 @@ static body_reader *serve_reader(connection *conn)
     if (reader->status == ERROR_HANDLE_EOF)
         reader->status = NO_ERROR;
     return reader;
+}
+
+/* Whether a FLUSH_BODY receive may lay its request out: the whole body is
+ * in, or as much as the caller's buffer takes, or as much as ours holds
+ * (full after post_receive), or the request or its client has gone.
+ * Called with the lock held. */
+static int flush_ready(connection *conn, const body_flusher *flusher)
+{
+    decode_body(conn);
+    return conn->body_complete || conn->peer_gone || conn->closed || conn->current != flusher->request
+           || conn->decoded_end - conn->decoded_start >= flusher->length
+           || (conn->raw_end == BUFFER_SIZE && !conn->receive_pending);
+}
+
+/* Takes the flusher off the connection once it may go on: wakes a
+ * synchronous one (not touched again), hands back an overlapped one.
+ * Called with the lock held. */
+static body_flusher *release_flusher(connection *conn, int aborted)
+{
+    body_flusher *flusher = conn->flusher;
+    if (!flusher || (!aborted && !flush_ready(conn, flusher)))
+        return NULL;
+    conn->flusher = NULL;
+    flusher->aborted = aborted;
+    flusher->done = 1;
+    if (!flusher->overlapped) {
+        WakeConditionVariable(&flusher->wake);
+        return NULL;
+    }
+    return flusher;
+}
+
+/* Lays an overlapped flusher's request out and completes it, outside the lock. */
+static void finish_flusher(body_flusher *flusher)
+{
+    if (flusher->aborted)
+        queue_complete(flusher->queue, flusher->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);
+    else
+        queue_hand_over(flusher->queue, flusher->request, flusher->flags, flusher->buffer, flusher->length, NULL,
+                        flusher->overlapped, COMPLETE_LATER);
+    engine_request_release(flusher->request);
+    request_queue_release(flusher->queue);
+    plat_free(flusher);
 }
 
 /* ---- turning a head into a request ---- */
@@ -538,14 +601,16 @@ static void run(connection *conn)
         AcquireSRWLockExclusive(&conn->lock);
         action next = advance(conn);
         body_reader *reader = next.kind == ACTION_NONE ? serve_reader(conn) : NULL;
+        body_flusher *flusher = NULL;
         disconnect_waiter *gone = NULL;
         int drop = 0;
         if (next.kind == ACTION_NONE) {
             post_receive(conn);
+            flusher = release_flusher(conn, 0);
             if (conn->peer_gone || conn->closed) {
                 gone = wake_disconnect_waiters(conn->disconnect_waiters);
                 conn->disconnect_waiters = NULL;
-                if (!conn->current && !conn->receive_pending && !conn->reader && !conn->dropped) {
+                if (!conn->current && !conn->receive_pending && !conn->reader && !conn->flusher && !conn->dropped) {
                     close_socket(conn, 0);
                     conn->dropped = drop = 1;
                 }
@@ -554,6 +619,8 @@ static void run(connection *conn)
         ReleaseSRWLockExclusive(&conn->lock);
         if (reader)
             finish_reader(reader);
+        if (flusher)
+            finish_flusher(flusher);
         finish_disconnect_waiters(gone, NO_ERROR);
         switch (next.kind) {
         case ACTION_NONE:
@@ -707,14 +774,65 @@ ULONG connection_layout_request(engine_request *request, int version, ULONG rece
     return status;
 }
 
+/* "100 Continue" goes out on the first read of a body that has not
+ * started (ruling #17). Called with the lock held; the caller sends it
+ * after unlocking when this answers 1. */
+static int take_continue(connection *conn)
+{
+    int send_continue = conn->parser.head.expect_continue && !conn->continue_sent && !conn->body_complete
+                        && conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end;
+    if (send_continue)
+        conn->continue_sent = 1;
+    return send_continue;
+}
+
+static const char continue_response[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+body_wait connection_wait_for_body(request_queue *queue, engine_request *request, ULONG flags, void *buffer,
+                                   ULONG length, OVERLAPPED *overlapped)
+{
+    connection *conn = request->conn;
+    body_flusher local = { .queue = queue, .request = request, .flags = flags, .buffer = buffer, .length = length };
+    InitializeConditionVariable(&local.wake);
+    AcquireSRWLockExclusive(&conn->lock);
+    if (conn->flusher || flush_ready(conn, &local)) {
+        ReleaseSRWLockExclusive(&conn->lock);
+        return BODY_READY;
+    }
+    body_flusher *flusher = &local;
+    if (overlapped) {
+        flusher = plat_alloc(sizeof(*flusher));
+        if (!flusher) {
+            ReleaseSRWLockExclusive(&conn->lock);
+            return BODY_READY; /* what has arrived, as COPY_BODY */
+        }
+        *flusher = local;
+        flusher->overlapped = overlapped;
+        request_queue_add_ref(queue);
+        engine_request_add_ref(request);
+        overlapped_mark_pending(overlapped);
+    }
+    conn->flusher = flusher;
+    int send_continue = take_continue(conn);
+    post_receive(conn);
+    ReleaseSRWLockExclusive(&conn->lock);
+    if (send_continue)
+        send_all(conn->socket, continue_response, sizeof(continue_response) - 1);
+    if (overlapped)
+        return BODY_PARKED;
+    AcquireSRWLockExclusive(&conn->lock);
+    while (!local.done)
+        SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&conn->lock);
+    return local.aborted ? BODY_ABORTED : BODY_READY;
+}
+
 static int request_is_live(const engine_request *request, const request_queue *queue)
 {
     return request->queue == queue
            && (request->state == REQUEST_DELIVERED || request->state == REQUEST_RESPONDING
                || request->state == REQUEST_BOUND);
 }
-
-static const char continue_response[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer, ULONG length,
                           ULONG *bytes_returned, OVERLAPPED *overlapped)
@@ -740,12 +858,7 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
         engine_request_release(request);
         return ERROR_BAD_COMMAND;
     }
-    /* "100 Continue" on the first read of a body that has not started
-     * (ruling #17). */
-    int send_continue = conn->parser.head.expect_continue && !conn->continue_sent
-                        && conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end;
-    if (send_continue)
-        conn->continue_sent = 1;
+    int send_continue = take_continue(conn);
     body_reader local = { .buffer = buffer, .length = length, .fill_buffer =
                                                                    (flags & HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER) != 0 };
     InitializeConditionVariable(&local.wake);
@@ -852,6 +965,8 @@ void connection_abort_queue_waits(request_queue *queue)
                 reader = NULL; /* on its caller's stack: not touched again */
             }
         }
+        body_flusher *flusher =
+            conn->flusher && conn->flusher->queue == queue ? release_flusher(conn, 1) : NULL;
         disconnect_waiter *kept = NULL, *aborted = NULL;
         while (conn->disconnect_waiters) {
             disconnect_waiter *w = conn->disconnect_waiters;
@@ -865,6 +980,8 @@ void connection_abort_queue_waits(request_queue *queue)
         ReleaseSRWLockExclusive(&conn->lock);
         if (reader)
             finish_reader(reader);
+        if (flusher)
+            finish_flusher(flusher);
         finish_disconnect_waiters(aborted, ERROR_OPERATION_ABORTED);
     }
     ReleaseSRWLockShared(&all_connections.lock);

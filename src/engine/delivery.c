@@ -91,11 +91,22 @@ static receive_waiter *pop_waiter(queue_state *state)
     return waiter;
 }
 
-/* Lays a request out for a receive and completes it. The request's ID is
- * created at its first receive (§3.5): bound to it on ERROR_MORE_DATA. */
-static ULONG hand_over(request_queue *queue, engine_request *request, ULONG flags, void *buffer, ULONG length,
-                       ULONG *bytes_returned, OVERLAPPED *overlapped, completion_timing timing)
+/* The request's ID is created at its first receive (§3.5): bound to it on
+ * ERROR_MORE_DATA. */
+ULONG queue_hand_over(request_queue *queue, engine_request *request, ULONG flags, void *buffer, ULONG length,
+                      ULONG *bytes_returned, OVERLAPPED *overlapped, completion_timing timing)
 {
+    if (flags & HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY) {
+        flags = (flags & ~HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY) | HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY;
+        switch (connection_wait_for_body(queue, request, flags, buffer, length, overlapped)) {
+        case BODY_PARKED:
+            return ERROR_IO_PENDING;
+        case BODY_ABORTED:
+            return ERROR_OPERATION_ABORTED;
+        case BODY_READY:
+            break;
+        }
+    }
     size_t bytes = 0;
     ULONG status = connection_layout_request(request, request_queue_version(queue), flags, buffer,
                                              (uintptr_t)buffer, length, &bytes);
@@ -153,7 +164,7 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
                 *bytes_returned = 0;
             status = ERROR_INSUFFICIENT_BUFFER;
         } else
-            status = hand_over(queue, request, flags, buffer, length, bytes_returned, overlapped, COMPLETE_NOW);
+            status = queue_hand_over(queue, request, flags, buffer, length, bytes_returned, overlapped, COMPLETE_NOW);
         engine_request_release(request);
         return status;
     }
@@ -173,7 +184,7 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
     engine_request *request = pop_ready(state);
     if (request) {
         ReleaseSRWLockExclusive(&state->lock);
-        ULONG status = hand_over(queue, request, flags, buffer, length, bytes_returned, overlapped, COMPLETE_NOW);
+        ULONG status = queue_hand_over(queue, request, flags, buffer, length, bytes_returned, overlapped, COMPLETE_NOW);
         engine_request_release(request);
         return status;
     }
@@ -202,7 +213,7 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
         return ERROR_OPERATION_ABORTED;
     }
     ReleaseSRWLockExclusive(&state->lock);
-    ULONG status = hand_over(queue, waiter.assigned, flags, buffer, length, bytes_returned, NULL, COMPLETE_NOW);
+    ULONG status = queue_hand_over(queue, waiter.assigned, flags, buffer, length, bytes_returned, NULL, COMPLETE_NOW);
     engine_request_release(waiter.assigned);
     return status;
 }
@@ -240,7 +251,7 @@ int queue_deliver(request_queue *queue, engine_request *request)
         return 1;
     }
     ReleaseSRWLockExclusive(&state->lock);
-    hand_over(queue, request, waiter->flags, waiter->buffer, waiter->length, NULL, waiter->overlapped,
+    queue_hand_over(queue, request, waiter->flags, waiter->buffer, waiter->length, NULL, waiter->overlapped,
               COMPLETE_LATER);
     engine_request_release(request);
     plat_free(waiter);

@@ -88,6 +88,12 @@ ULONG queue_complete_at_once(request_queue *queue, OVERLAPPED *overlapped);
 /* What an overlapped call looks like to the caller before it completes. */
 void overlapped_mark_pending(OVERLAPPED *overlapped);
 
+/* Lays a request out for a receive and completes it (through the queue
+ * handle when overlapped); FLUSH_BODY waits for the body first
+ * (delivery.c). */
+ULONG queue_hand_over(request_queue *queue, engine_request *request, ULONG flags, void *buffer, ULONG length,
+                      ULONG *bytes_returned, OVERLAPPED *overlapped, completion_timing timing);
+
 /* ---- the request being served on a connection (connection.c) ---- */
 typedef enum request_state {
     REQUEST_QUEUED,    /* routed, waiting for a receive */
@@ -140,6 +146,16 @@ int connection_send(engine_request *request, WSABUF *buffers, DWORD count);
  * close the connection (ruling #17). */
 int connection_expects_unread_body(engine_request *request);
 int engine_connection_id_was_issued(HTTP_CONNECTION_ID id);
+
+/* FLUSH_BODY (ruling #13): before the layout, a receive waits until the
+ * whole body is in, or as much as the caller's buffer or the connection's
+ * holds. A synchronous caller waits here (BODY_READY, or BODY_ABORTED when
+ * its queue shut down); an overlapped one is parked on the connection
+ * (BODY_PARKED, its OVERLAPPED marked pending), which then completes it
+ * through queue_hand_over. flags carry COPY_BODY in place of FLUSH_BODY. */
+typedef enum body_wait { BODY_READY, BODY_PARKED, BODY_ABORTED } body_wait;
+body_wait connection_wait_for_body(request_queue *queue, engine_request *request, ULONG flags, void *buffer,
+                                   ULONG length, OVERLAPPED *overlapped);
 
 /* Writes the request into the caller's buffer (or a copy bound for it). */
 ULONG connection_layout_request(engine_request *request, int version, ULONG receive_flags, void *dest,

@@ -646,9 +646,6 @@ static void fill_buffer_waits(void **state)
 static void flush_body_waits_for_the_body(void **state)
 {
     fixture *f = *state;
-    /* Not built yet: FLUSH_BODY is COPY_BODY today (README, docs/compat.md). */
-    print_message("not yet: FLUSH_BODY does not wait for the whole body\n");
-    skip();
     char request[512];
     int head = format_post_head(request, sizeof(request), f->port, "/flush", 200);
     memset(request + head, 'a', 100);
@@ -684,6 +681,85 @@ static void flush_body_waits_for_the_body(void **state)
                      ERROR_HANDLE_EOF);
     answer_teapot(f, id);
     read_response(f);
+}
+
+/* Sums the memory chunks of a received request into out; returns the bytes. */
+static size_t copied_body(const HTTP_REQUEST_V1 *received, char *out, size_t capacity)
+{
+    size_t total = 0;
+    for (USHORT i = 0; i < received->EntityChunkCount; i++) {
+        const HTTP_DATA_CHUNK *chunk = &received->pEntityChunks[i];
+        assert_int_equal(chunk->DataChunkType, HttpDataChunkFromMemory);
+        assert_true(total + chunk->FromMemory.BufferLength <= capacity);
+        memcpy(out + total, chunk->FromMemory.pBuffer, chunk->FromMemory.BufferLength);
+        total += chunk->FromMemory.BufferLength;
+    }
+    return total;
+}
+
+/* Ruling #13 with ruling #16: a synchronous FLUSH_BODY receive waits for a
+ * chunked body that arrives in pieces, and gets it decoded in one run. */
+static void flush_body_synchronous_chunked(void **state)
+{
+    fixture *f = *state;
+    char head[512];
+    int written = snprintf(head, sizeof(head),
+                           "POST /flush HTTP/1.1\r\nHost: localhost:%u\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "5\r\nhello\r\n",
+                           (unsigned)f->port);
+    assert_true(written > 0 && (size_t)written < sizeof(head));
+    assert_true(client_send_string(f->client, head));
+    Sleep(100);
+    static const char rest[] = "1\r\n \r\n5\r\nworld\r\n0\r\n\r\n";
+    /* The rest comes while the receive waits. */
+    test_thread *thread = start_sender(f->client, rest, sizeof(rest) - 1);
+    ULONG bytes = 0;
+    assert_int_equal(HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY,
+                                            &f->request.v2, sizeof(f->request), &bytes, NULL),
+                     NO_ERROR);
+    test_thread_join(thread);
+    const HTTP_REQUEST_V1 *received = &f->request.v1;
+    char body[64];
+    size_t total = copied_body(received, body, sizeof(body));
+    assert_int_equal(total, 11);
+    assert_memory_equal(body, "hello world", 11);
+    assert_int_equal(received->Flags & HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS, 0);
+    answer_teapot(f, received->RequestId);
+    read_response(f);
+}
+
+/* Ruling #13 with ruling #17: FLUSH_BODY asks for the body, so a request
+ * with "Expect: 100-continue" gets its "100 Continue" and then waits. */
+static void flush_body_sends_continue(void **state)
+{
+    fixture *f = *state;
+    char request[512];
+    int written = snprintf(request, sizeof(request),
+                           "POST /flush HTTP/1.1\r\nHost: localhost:%u\r\nExpect: 100-continue\r\n"
+                           "Content-Length: 5\r\n\r\n",
+                           (unsigned)f->port);
+    assert_true(written > 0 && (size_t)written < sizeof(request));
+    assert_true(client_send_string(f->client, request));
+    Sleep(100);
+    OVERLAPPED *slot = &f->overlapped[0];
+    overlapped_start(slot);
+    assert_int_equal(HttpReceiveHttpRequest(f->server.queue, HTTP_NULL_ID, HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY,
+                                            &f->request.v2, sizeof(f->request), NULL, slot),
+                     ERROR_IO_PENDING);
+    client_response response;
+    assert_true(client_receive_response(f->client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS,
+                                        &response));
+    assert_int_equal(response.status, 100);
+    assert_true(overlapped_is_pending(f->server.queue, slot));
+    assert_true(client_send_string(f->client, "body!"));
+    ULONG bytes = 0;
+    assert_int_equal(overlapped_finish(f->server.queue, slot, CLIENT_TIMEOUT_MS, &bytes), NO_ERROR);
+    char body[16];
+    assert_int_equal(copied_body(&f->request.v1, body, sizeof(body)), 5);
+    assert_memory_equal(body, "body!", 5);
+    answer_teapot(f, f->request.v1.RequestId);
+    response = read_response(f);
+    assert_int_equal(response.status, 418);
 }
 
 /* ---- Expect: 100-continue (ruling #17) ------------------------------------- */
@@ -797,6 +873,8 @@ int main(void)
         SERVED(partial_reads_return_what_arrived),
         SERVED(fill_buffer_waits),
         SERVED(flush_body_waits_for_the_body),
+        SERVED(flush_body_synchronous_chunked),
+        SERVED(flush_body_sends_continue),
         SERVED(continue_on_the_first_body_read),
         SERVED(no_continue_when_answered_first),
         SERVED(client_reset_fails_a_pending_read),
