@@ -11,7 +11,7 @@ ULONG WINAPI HttpReceiveHttpRequest(HANDLE RequestQueueHandle, HTTP_REQUEST_ID R
                                     LPOVERLAPPED Overlapped)
 {
     static const char function[] = "HttpReceiveHttpRequest";
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
+    request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
     ULONG error;
@@ -35,7 +35,7 @@ ULONG WINAPI HttpReceiveRequestEntityBody(HANDLE RequestQueueHandle, HTTP_REQUES
                                           LPOVERLAPPED Overlapped)
 {
     static const char function[] = "HttpReceiveRequestEntityBody";
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
+    request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
     ULONG error;

@@ -23,7 +23,7 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE RequestQueueHandle, HTTP_REQUEST_ID Req
 {
     static const char function[] = "HttpSendHttpResponse";
     (void)LogData;
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
+    request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
     ULONG error = check_common(function, Reserved1, Reserved2);
@@ -47,7 +47,7 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_
 {
     static const char function[] = "HttpSendResponseEntityBody";
     (void)LogData;
-    request_queue *queue = request_queue_acquire(RequestQueueHandle);
+    request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
     ULONG error = check_common(function, Reserved1, Reserved2);

@@ -188,13 +188,19 @@ static void drop_closed(HANDLE handle, request_queue *queue)
     }
 }
 
-request_queue *request_queue_acquire(HANDLE handle)
+request_queue *request_queue_acquire_io(HANDLE handle)
 {
     plat_lock_acquire(&queues.lock);
     request_queue *queue = key_map_find(&queues.map, key_of(handle));
     if (queue)
         atomic_fetch_add_explicit(&queue->references, 1, memory_order_relaxed);
     plat_lock_release(&queues.lock);
+    return queue;
+}
+
+request_queue *request_queue_acquire(HANDLE handle)
+{
+    request_queue *queue = request_queue_acquire_io(handle);
     if (!queue)
         return NULL;
     if (plat_queue_pipe_is_caller_handle(&queue->pipe, handle))

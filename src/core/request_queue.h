@@ -47,6 +47,12 @@ ULONG request_queue_close(HANDLE handle);
 /* The open queue behind a handle, kept alive until request_queue_release();
  * NULL when handle is not an open queue handle of this process. */
 request_queue *request_queue_acquire(HANDLE handle);
+/* The same without asking the kernel whether the caller closed the handle
+ * with plain CloseHandle (a wineserver round trip under Wine), for the calls
+ * of the request path (receives, sends, routing): such a close is found by
+ * request_queue_sweep_closed() within its period, or by the next call that
+ * uses request_queue_acquire(). */
+request_queue *request_queue_acquire_io(HANDLE handle);
 void request_queue_release(request_queue *queue);
 /* Another reference on a queue the caller already holds one on. */
 void request_queue_add_ref(request_queue *queue);

@@ -476,7 +476,7 @@ static action admit_request(connection *conn)
         queue_handle = engine_owner_queue_handle(routed.owner);
     else if (url_group_route_target(routed.owner, &queue_handle, &enabled) != NO_ERROR)
         queue_handle = NULL;
-    request_queue *queue = queue_handle ? request_queue_acquire(queue_handle) : NULL;
+    request_queue *queue = queue_handle ? request_queue_acquire_io(queue_handle) : NULL;
     ULONG verbosity = queue ? request_queue_property(queue, HttpServer503VerbosityProperty)
                             : Http503ResponseVerbosityBasic;
     if (!queue || !enabled || request_queue_property(queue, HttpServerStateProperty) != HttpEnabledStateActive

@@ -12,7 +12,12 @@
 #include "platform.h"
 #include "url_prefix.h"
 
-enum { WORKER_THREADS = 2 };
+/* One worker: under Wine an overlapped socket read completes by an APC to
+ * the thread that issued it and then a packet on the port; with two
+ * workers the packet mostly went to the other one, two more wineserver
+ * round trips per request (docs/BENCHMARKS.md). The work on the worker is
+ * short: parsing, routing, handing over; sends run on the caller's thread. */
+enum { WORKER_THREADS = 1 };
 
 /* Live objects by ID, under a lock of their own. */
 typedef struct id_map {
