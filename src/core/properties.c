@@ -480,6 +480,28 @@ static property_verdict set_fixed_size(property_owner owner, uint64_t id, HTTP_S
     return done;
 }
 
+/* Bumped after a logging value is stored, so that a reader that saw the
+ * old number reads the new value when it looks again. */
+static struct {
+    plat_lock lock;
+    uint32_t value;
+} logging_generation = { PLAT_LOCK_INIT, 0 };
+
+static void bump_logging_generation(void)
+{
+    plat_lock_acquire(&logging_generation.lock);
+    logging_generation.value++;
+    plat_lock_release(&logging_generation.lock);
+}
+
+uint32_t property_logging_generation(void)
+{
+    plat_lock_acquire(&logging_generation.lock);
+    uint32_t value = logging_generation.value;
+    plat_lock_release(&logging_generation.lock);
+    return value;
+}
+
 property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PROPERTY property, const void *buffer)
 {
     if (is_fixed_size(property))
@@ -528,6 +550,8 @@ property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PRO
         break;
     }
 
+    if (!verdict.error && property == HttpServerLoggingProperty)
+        bump_logging_generation();
     /* update now holds the value replaced (or the one never stored). */
     release_values(&update);
     plat_free(spare);
@@ -751,24 +775,54 @@ static int state_is_enabled(const table_words *words)
     return !(values.present & FIXED_STATE) || values.state == HttpEnabledStateActive;
 }
 
-uint32_t url_group_route_target(uint64_t group_id, HANDLE *queue, int *enabled)
+/* The timers and limits of a group over its session's, as
+ * url_group_effective_config resolves them. */
+static void resolve_limits(const fixed_values *mine, const fixed_values *theirs, HTTP_TIMEOUT_LIMIT_INFO *timeouts,
+                           ULONG *max_bandwidth, ULONG *max_connections)
 {
-    table_words words;
+    memset(timeouts, 0, sizeof(*timeouts));
+    timeouts->EntityBody = (USHORT)resolve_timer(mine->entity_body, theirs->entity_body, DEFAULT_TIMER_SECONDS);
+    timeouts->DrainEntityBody =
+        (USHORT)resolve_timer(mine->drain_entity_body, theirs->drain_entity_body, DEFAULT_TIMER_SECONDS);
+    timeouts->RequestQueue = (USHORT)resolve_timer(mine->request_queue, theirs->request_queue, DEFAULT_TIMER_SECONDS);
+    timeouts->IdleConnection =
+        (USHORT)resolve_timer(mine->idle_connection, theirs->idle_connection, DEFAULT_TIMER_SECONDS);
+    timeouts->HeaderWait = (USHORT)resolve_timer(mine->header_wait, theirs->header_wait, DEFAULT_TIMER_SECONDS);
+    timeouts->MinSendRate = resolve_timer(mine->min_send_rate, theirs->min_send_rate, DEFAULT_MIN_SEND_RATE);
+    *max_bandwidth = mine->present & FIXED_BANDWIDTH ? mine->max_bandwidth
+                   : theirs->present & FIXED_BANDWIDTH ? theirs->max_bandwidth
+                   : HTTP_LIMIT_INFINITE;
+    /* Sessions take no connection limit. */
+    *max_connections = mine->present & FIXED_CONNECTION_LIMIT ? mine->max_connections : HTTP_LIMIT_INFINITE;
+}
+
+void route_target_defaults(route_target *target)
+{
+    static const fixed_values unset;
+    memset(target, 0, sizeof(*target));
+    target->enabled = 1;
+    resolve_limits(&unset, &unset, &target->timeouts, &target->max_bandwidth, &target->max_connections);
+}
+
+uint32_t url_group_route_target(uint64_t group_id, route_target *target)
+{
+    table_words group_words, session_words;
     url_group *group = table_acquire(group_id, OBJECT_URL_GROUP);
     if (!group)
         return ERROR_INVALID_PARAMETER;
     uint64_t session_id = group->session_id;
-    table_load_words(group_id, &words);
+    table_load_words(group_id, &group_words);
     HANDLE bound = group->properties ? group->properties->request_queue : NULL;
     table_release(group_id);
-    int group_enabled = state_is_enabled(&words);
 
     if (!table_acquire(session_id, OBJECT_SERVER_SESSION))
         return ERROR_INVALID_PARAMETER;
-    table_load_words(session_id, &words);
+    table_load_words(session_id, &session_words);
     table_release(session_id);
-    *queue = bound;
-    *enabled = group_enabled && state_is_enabled(&words);
+    target->queue = bound;
+    target->enabled = state_is_enabled(&group_words) && state_is_enabled(&session_words);
+    fixed_values mine = fixed_values_of(&group_words), theirs = fixed_values_of(&session_words);
+    resolve_limits(&mine, &theirs, &target->timeouts, &target->max_bandwidth, &target->max_connections);
     return NO_ERROR;
 }
 
@@ -810,20 +864,8 @@ uint32_t url_group_effective_config(uint64_t group_id, effective_config *config)
     result.state = mine.present & FIXED_STATE ? (HTTP_ENABLED_STATE)mine.state
                  : theirs.present & FIXED_STATE ? (HTTP_ENABLED_STATE)theirs.state
                  : HttpEnabledStateActive;
-    result.timeouts.EntityBody = (USHORT)resolve_timer(mine.entity_body, theirs.entity_body, DEFAULT_TIMER_SECONDS);
-    result.timeouts.DrainEntityBody =
-        (USHORT)resolve_timer(mine.drain_entity_body, theirs.drain_entity_body, DEFAULT_TIMER_SECONDS);
-    result.timeouts.RequestQueue =
-        (USHORT)resolve_timer(mine.request_queue, theirs.request_queue, DEFAULT_TIMER_SECONDS);
-    result.timeouts.IdleConnection =
-        (USHORT)resolve_timer(mine.idle_connection, theirs.idle_connection, DEFAULT_TIMER_SECONDS);
-    result.timeouts.HeaderWait = (USHORT)resolve_timer(mine.header_wait, theirs.header_wait, DEFAULT_TIMER_SECONDS);
-    result.timeouts.MinSendRate = resolve_timer(mine.min_send_rate, theirs.min_send_rate, DEFAULT_MIN_SEND_RATE);
-    result.max_bandwidth = mine.present & FIXED_BANDWIDTH ? mine.max_bandwidth
-                         : theirs.present & FIXED_BANDWIDTH ? theirs.max_bandwidth
-                         : HTTP_LIMIT_INFINITE;
-    /* Sessions take neither connection limits nor bindings. */
-    result.max_connections = mine.present & FIXED_CONNECTION_LIMIT ? mine.max_connections : HTTP_LIMIT_INFINITE;
+    resolve_limits(&mine, &theirs, &result.timeouts, &result.max_bandwidth, &result.max_connections);
+    /* Sessions take no binding. */
     result.request_queue = own.request_queue;
     /* inherited holds copies only where own has none: each value below is
      * the only copy made of it, and the result takes it over. */

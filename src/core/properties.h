@@ -34,6 +34,12 @@ typedef struct property_block property_block;
 property_verdict property_set(property_owner owner, uint64_t id, HTTP_SERVER_PROPERTY property,
                               const void *buffer);
 
+/* A number that changes whenever a logging property is set or removed on
+ * any session or URL group. A logging configuration read with
+ * url_group_effective_config() after this number was taken stays current
+ * for as long as the number stays the same. */
+uint32_t property_logging_generation(void);
+
 /* Whether property can be read back from a session or URL group: State,
  * Timeouts, Qos, Authentication and ChannelBind (the same on both). */
 int property_is_queryable(HTTP_SERVER_PROPERTY property);
@@ -73,9 +79,23 @@ typedef struct effective_config {
 uint32_t url_group_effective_config(uint64_t group_id, effective_config *config);
 
 /* What routing needs of a live URL group, cheaply, on every request: the
- * queue it is bound to (NULL: unbound) and whether the group and its session
- * are both enabled. Returns NO_ERROR or ERROR_INVALID_PARAMETER (closed). */
-uint32_t url_group_route_target(uint64_t group_id, HANDLE *queue, int *enabled);
+ * queue it is bound to (NULL: unbound), whether the group and its session
+ * are both enabled, and the timers and limits in force (resolved as in
+ * effective_config). */
+typedef struct route_target {
+    HANDLE queue;
+    int enabled;
+    HTTP_TIMEOUT_LIMIT_INFO timeouts; /* Flags unused; MAXUSHORT: that timer is off */
+    ULONG max_connections;            /* HTTP_LIMIT_INFINITE: no limit */
+    ULONG max_bandwidth;              /* HTTP_LIMIT_INFINITE: no limit */
+} route_target;
+
+/* The API defaults: what a request routed without a URL group (a version 1
+ * queue's URL) gets. */
+void route_target_defaults(route_target *target);
+
+/* Returns NO_ERROR or ERROR_INVALID_PARAMETER (closed). */
+uint32_t url_group_route_target(uint64_t group_id, route_target *target);
 
 /* Frees what a successful url_group_effective_config() gave. */
 void effective_config_clear(effective_config *config);

@@ -17,7 +17,22 @@
 #include "properties.h"
 #include "request_layout.h"
 
-enum { BUFFER_SIZE = 16384 };
+enum {
+    BUFFER_SIZE = 16384,
+    /* The driver-wide IdleConnection and HeaderWait (http-server-api.md
+     * §5): what the first request of a connection gets. */
+    DRIVER_TIMER_SECONDS = 120,
+    TIMER_OFF = 0xFFFF, /* MAXUSHORT disables a timer */
+};
+
+/* The one timer running on a connection (data-plane.md §5.4; ruling #66). */
+typedef enum connection_timer {
+    TIMER_NONE,
+    TIMER_IDLE,        /* no request under way: IdleConnection */
+    TIMER_HEADER_WAIT, /* a head has begun: HeaderWait, from its first byte */
+    TIMER_ENTITY_BODY, /* body bytes awaited: EntityBody, re-armed as they come */
+    TIMER_DRAIN,       /* the response is out, the body still coming: DrainEntityBody */
+} connection_timer;
 
 typedef enum phase {
     PHASE_HEAD,    /* reading a request head */
@@ -88,6 +103,12 @@ struct connection {
     body_reader *reader;
     body_flusher *flusher;
     disconnect_waiter *disconnect_waiters;
+    connection_timer timer;
+    uint64_t deadline;      /* GetTickCount64() at which the timer ends; 0: never */
+    int progressed;         /* bytes arrived since the timer was last looked at */
+    USHORT idle_seconds, header_wait_seconds; /* for the next request */
+    USHORT body_seconds, drain_seconds;       /* of the current or last request */
+    uint64_t counted_group; /* the URL group whose connection limit counts this one */
     connection *all_previous, *all_next;
 };
 
@@ -180,6 +201,61 @@ static void post_receive(connection *conn)
     }
 }
 
+static connection_timer timer_wanted(const connection *conn)
+{
+    if (conn->closed)
+        return TIMER_NONE;
+    if (conn->phase == PHASE_CLOSING)
+        return TIMER_IDLE; /* waiting for the peer's end after an answer */
+    if (conn->phase == PHASE_HEAD)
+        return conn->raw_start != conn->raw_end || request_parser_in_head(&conn->parser) ? TIMER_HEADER_WAIT
+                                                                                        : TIMER_IDLE;
+    if (conn->body_complete)
+        return TIMER_NONE; /* the application has the request */
+    if (!conn->current)
+        return TIMER_DRAIN;
+    /* With the buffer full the client waits for the application. */
+    return conn->receive_pending ? TIMER_ENTITY_BODY : TIMER_NONE;
+}
+
+static USHORT timer_seconds(const connection *conn, connection_timer timer)
+{
+    switch (timer) {
+    case TIMER_IDLE:
+        return conn->idle_seconds;
+    case TIMER_HEADER_WAIT:
+        return conn->header_wait_seconds;
+    case TIMER_ENTITY_BODY:
+        return conn->body_seconds;
+    case TIMER_DRAIN:
+        return conn->drain_seconds;
+    default:
+        return TIMER_OFF;
+    }
+}
+
+/* Starts the timer the connection's state calls for when it changes; the
+ * EntityBody timer also restarts when bytes came. Called with the lock held. */
+static void update_timer(connection *conn)
+{
+    connection_timer wanted = timer_wanted(conn);
+    int restart = wanted != conn->timer || (wanted == TIMER_ENTITY_BODY && conn->progressed);
+    conn->progressed = 0;
+    if (!restart)
+        return;
+    conn->timer = wanted;
+    USHORT seconds = timer_seconds(conn, wanted);
+    conn->deadline = seconds == TIMER_OFF ? 0 : GetTickCount64() + seconds * UINT64_C(1000);
+}
+
+/* Keeps a receive pending (when there is room) and the right timer running.
+ * Called with the lock held. */
+static void keep_reading(connection *conn)
+{
+    post_receive(conn);
+    update_timer(conn);
+}
+
 /* Called with the lock held: the socket goes, once. */
 static void close_socket(connection *conn, int reset)
 {
@@ -205,6 +281,8 @@ static void forget(connection *conn)
     conn->all_previous = conn->all_next = NULL;
     ReleaseSRWLockExclusive(&all_connections.lock);
     engine_connection_track(conn, 0);
+    if (conn->counted_group)
+        engine_group_connection_leave(conn->counted_group);
 }
 
 /* ---- completions of the waiters, outside the lock ---- */
@@ -470,19 +548,36 @@ static action admit_request(connection *conn)
         result.error = routed.status == ROUTE_NO_PATH ? HTTP_ERROR_NOT_FOUND : HTTP_ERROR_INVALID_HOSTNAME;
         return result;
     }
-    HANDLE queue_handle = NULL;
-    int enabled = 1;
+    route_target target;
+    route_target_defaults(&target);
+    uint64_t group = 0;
     if (engine_owner_is_queue(routed.owner))
-        queue_handle = engine_owner_queue_handle(routed.owner);
-    else if (url_group_route_target(routed.owner, &queue_handle, &enabled) != NO_ERROR)
-        queue_handle = NULL;
-    request_queue *queue = queue_handle ? request_queue_acquire_io(queue_handle) : NULL;
+        target.queue = engine_owner_queue_handle(routed.owner);
+    else if (url_group_route_target(routed.owner, &target) == NO_ERROR)
+        group = routed.owner;
+    else
+        target.queue = NULL;
+    request_queue *queue = target.queue ? request_queue_acquire_io(target.queue) : NULL;
     ULONG verbosity = queue ? request_queue_property(queue, HttpServer503VerbosityProperty)
                             : Http503ResponseVerbosityBasic;
-    if (!queue || !enabled || request_queue_property(queue, HttpServerStateProperty) != HttpEnabledStateActive
+    /* The connection counts against the limit of the group it is routed to
+     * (counted only while the group has a limit). */
+    int over_limit = 0;
+    if (queue && group != conn->counted_group) {
+        if (conn->counted_group)
+            engine_group_connection_leave(conn->counted_group);
+        conn->counted_group = 0;
+        if (target.max_connections != HTTP_LIMIT_INFINITE) {
+            over_limit = !engine_group_connection_enter(group, target.max_connections);
+            if (!over_limit)
+                conn->counted_group = group;
+        }
+    }
+    if (!queue || !target.enabled || over_limit
+        || request_queue_property(queue, HttpServerStateProperty) != HttpEnabledStateActive
         || request_queue_is_shut_down(queue)) {
-        /* Unbound, disabled or inactive: a 503 by the queue's verbosity
-         * (§2.7 step 11; rulings #49, #71). */
+        /* Unbound, disabled, inactive or at the group's connection limit: a
+         * 503 by the queue's verbosity (§2.7 step 11; rulings #49, #71). */
         if (queue)
             request_queue_release(queue);
         engine_request_release(request);
@@ -490,6 +585,16 @@ static action admit_request(connection *conn)
         result.error = HTTP_ERROR_SERVICE_UNAVAILABLE;
         return result;
     }
+    /* The application's IdleConnection and HeaderWait apply from the next
+     * request on, and only where they are shorter than the driver's
+     * (http-server-api.md §5: "limited"). */
+    request->timeouts = target.timeouts;
+    if (target.timeouts.IdleConnection < DRIVER_TIMER_SECONDS)
+        conn->idle_seconds = target.timeouts.IdleConnection;
+    if (target.timeouts.HeaderWait < DRIVER_TIMER_SECONDS)
+        conn->header_wait_seconds = target.timeouts.HeaderWait;
+    conn->body_seconds = target.timeouts.EntityBody;
+    conn->drain_seconds = target.timeouts.DrainEntityBody;
     request->flags = routed.ip_routed ? HTTP_REQUEST_FLAG_IP_ROUTED : 0;
     request->url_context = routed.url_context;
     request->head_request = head->verb == HttpVerbHEAD;
@@ -593,6 +698,17 @@ static void answer_error(connection *conn, http_error_kind error)
     shutdown(conn->socket, SD_SEND);
 }
 
+/* A routed request its queue cannot take (full, or waiting longer than
+ * the RequestQueue timer): Basic verbosity resets the connection, Limited
+ * and Full answer 503 and close (§2.7 step 11; ruling #5). */
+static void refuse_request(request_queue *queue, engine_request *request)
+{
+    int basic = request_queue_property(queue, HttpServer503VerbosityProperty) == Http503ResponseVerbosityBasic;
+    if (!basic)
+        answer_error(request->conn, HTTP_ERROR_SERVICE_UNAVAILABLE);
+    connection_finish_request(request, 1, basic);
+}
+
 /* Runs advance() and its actions until there is nothing left to do, then
  * keeps a receive pending. */
 static void run(connection *conn)
@@ -605,7 +721,7 @@ static void run(connection *conn)
         disconnect_waiter *gone = NULL;
         int drop = 0;
         if (next.kind == ACTION_NONE) {
-            post_receive(conn);
+            keep_reading(conn);
             flusher = release_flusher(conn, 0);
             if (conn->peer_gone || conn->closed) {
                 gone = wake_disconnect_waiters(conn->disconnect_waiters);
@@ -630,10 +746,18 @@ static void run(connection *conn)
             }
             return;
         case ACTION_DELIVER:
-            /* A queue that takes no more requests (full, or shut down
-             * meanwhile): reset, as Basic verbosity answers a 503. */
-            if (!queue_deliver(next.queue, next.request))
+            switch (queue_deliver(next.queue, next.request)) {
+            case DELIVERED:
+                break;
+            case QUEUE_FULL:
+                /* QueueLength reached: a 503 by the verbosity (§2.7 step 11). */
+                refuse_request(next.queue, next.request);
+                break;
+            case QUEUE_GONE:
+                /* Shut down meanwhile: reset, as for an unbound group (#3). */
                 connection_finish_request(next.request, 1, 1);
+                break;
+            }
             engine_request_release(next.request);
             request_queue_release(next.queue);
             break;
@@ -680,6 +804,8 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     format_local_host(conn);
     request_parser_limits limits = REQUEST_PARSER_DEFAULT_LIMITS;
     request_parser_init(&conn->parser, &limits);
+    conn->idle_seconds = conn->header_wait_seconds = DRIVER_TIMER_SECONDS;
+    conn->body_seconds = conn->drain_seconds = DRIVER_TIMER_SECONDS;
     engine_connection_track(conn, 1);
     AcquireSRWLockExclusive(&all_connections.lock);
     conn->all_next = all_connections.first;
@@ -697,8 +823,10 @@ void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
     conn->receive_pending = 0;
     if (error != NO_ERROR || bytes == 0)
         conn->peer_gone = 1;
-    else
+    else {
         conn->raw_end += bytes;
+        conn->progressed = 1;
+    }
     if (conn->phase == PHASE_CLOSING && conn->peer_gone)
         close_socket(conn, 0);
     else if (conn->phase == PHASE_CLOSING)
@@ -706,6 +834,38 @@ void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
     ReleaseSRWLockExclusive(&conn->lock);
     run(conn);
     connection_release(conn); /* the receive's reference */
+}
+
+void connection_sweep_timers(uint64_t now)
+{
+    enum { BATCH = 64 }; /* queued requests timed out per sweep; the rest wait for the next */
+    engine_request *expired[BATCH];
+    size_t count = 0;
+    AcquireSRWLockShared(&all_connections.lock);
+    for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
+        AcquireSRWLockExclusive(&conn->lock);
+        if (conn->deadline && now >= conn->deadline) {
+            /* Closed without a response (ruling #66); the pending receive
+             * ends and run() lets the connection go. */
+            conn->deadline = 0;
+            conn->phase = PHASE_CLOSING;
+            close_socket(conn, 0);
+        }
+        engine_request *request = conn->current;
+        if (request && request->state == REQUEST_QUEUED && request->queued_at && count < BATCH
+            && request->timeouts.RequestQueue != TIMER_OFF
+            && now - request->queued_at >= request->timeouts.RequestQueue * UINT64_C(1000)) {
+            engine_request_add_ref(request);
+            expired[count++] = request;
+        }
+        ReleaseSRWLockExclusive(&conn->lock);
+    }
+    ReleaseSRWLockShared(&all_connections.lock);
+    for (size_t i = 0; i < count; i++) {
+        if (queue_withdraw(expired[i]->queue, expired[i]))
+            refuse_request(expired[i]->queue, expired[i]);
+        engine_request_release(expired[i]);
+    }
 }
 
 void connection_close_all(void)
@@ -814,7 +974,7 @@ body_wait connection_wait_for_body(request_queue *queue, engine_request *request
     }
     conn->flusher = flusher;
     int send_continue = take_continue(conn);
-    post_receive(conn);
+    keep_reading(conn);
     ReleaseSRWLockExclusive(&conn->lock);
     if (send_continue)
         send_all(conn->socket, continue_response, sizeof(continue_response) - 1);
@@ -878,7 +1038,7 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
     conn->reader = reader;
     body_reader *done = serve_reader(conn);
     if (!done) {
-        post_receive(conn);
+        keep_reading(conn);
         if (overlapped)
             overlapped_mark_pending(overlapped);
     }
@@ -1020,7 +1180,7 @@ ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connec
     }
     waiter->next = conn->disconnect_waiters;
     conn->disconnect_waiters = waiter;
-    post_receive(conn);
+    keep_reading(conn);
     ULONG status = ERROR_IO_PENDING;
     if (!overlapped) {
         while (!local.done)

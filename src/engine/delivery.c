@@ -218,22 +218,26 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
     return status;
 }
 
-int queue_deliver(request_queue *queue, engine_request *request)
+delivery queue_deliver(request_queue *queue, engine_request *request)
 {
     queue_state *state = queue_state_of(queue);
     if (!state)
-        return 0;
+        return QUEUE_GONE;
     AcquireSRWLockExclusive(&state->lock);
-    if (state->closed || request_queue_is_shut_down(queue)
-        || (!state->waiters_first && state->ready_count >= request_queue_property(queue, HttpServerQueueLengthProperty))) {
+    if (state->closed || request_queue_is_shut_down(queue)) {
         ReleaseSRWLockExclusive(&state->lock);
-        return 0;
+        return QUEUE_GONE;
+    }
+    if (!state->waiters_first && state->ready_count >= request_queue_property(queue, HttpServerQueueLengthProperty)) {
+        ReleaseSRWLockExclusive(&state->lock);
+        return QUEUE_FULL;
     }
     request_queue_add_ref(queue);
     request->queue = queue;
     engine_request_add_ref(request);
     receive_waiter *waiter = pop_waiter(state);
     if (!waiter) {
+        request->queued_at = GetTickCount64();
         request->next = NULL;
         if (state->ready_last)
             state->ready_last->next = request;
@@ -242,20 +246,46 @@ int queue_deliver(request_queue *queue, engine_request *request)
         state->ready_last = request;
         state->ready_count++;
         ReleaseSRWLockExclusive(&state->lock);
-        return 1;
+        return DELIVERED;
     }
     if (!waiter->overlapped) {
         waiter->assigned = request;
         WakeConditionVariable(&waiter->wake);
         ReleaseSRWLockExclusive(&state->lock);
-        return 1;
+        return DELIVERED;
     }
     ReleaseSRWLockExclusive(&state->lock);
     queue_hand_over(queue, request, waiter->flags, waiter->buffer, waiter->length, NULL, waiter->overlapped,
               COMPLETE_LATER);
     engine_request_release(request);
     plat_free(waiter);
-    return 1;
+    return DELIVERED;
+}
+
+int queue_withdraw(request_queue *queue, engine_request *request)
+{
+    queue_state *state = queue_state_of(queue);
+    if (!state)
+        return 0;
+    AcquireSRWLockExclusive(&state->lock);
+    engine_request *previous = NULL, *at = state->ready_first;
+    while (at && at != request) {
+        previous = at;
+        at = at->next;
+    }
+    if (at) {
+        if (previous)
+            previous->next = at->next;
+        else
+            state->ready_first = at->next;
+        if (state->ready_last == at)
+            state->ready_last = previous;
+        state->ready_count--;
+    }
+    ReleaseSRWLockExclusive(&state->lock);
+    if (at)
+        engine_request_release(at); /* the queue's */
+    return at != NULL;
 }
 
 /* Shutdown and close: every receive ends with ERROR_OPERATION_ABORTED, and

@@ -68,9 +68,14 @@ static struct {
     size_t port_count, port_capacity;
     id_map requests;
     id_map connections;
+    /* URL group ID -> connections counted against its connection limit,
+     * as a pointer-sized number. */
+    SRWLOCK group_connections_lock;
+    key_map group_connections;
     _Atomic uint64_t next_request_id;
     _Atomic uint64_t next_connection_id;
-} engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT };
+} engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT,
+              .group_connections_lock = SRWLOCK_INIT };
 
 static DWORD WINAPI worker_main(void *unused)
 {
@@ -95,13 +100,15 @@ static DWORD WINAPI worker_main(void *unused)
 enum { SWEEP_MILLISECONDS = 100 };
 
 /* CloseHandle on a queue reaches no code of the DLL: look for it a few
- * times a second, so its URLs and pending receives go soon after. */
+ * times a second, so its URLs and pending receives go soon after. The
+ * connections' timers run out here too. */
 static DWORD WINAPI sweeper_main(void *unused)
 {
     (void)unused;
     for (;;) {
         Sleep(SWEEP_MILLISECONDS);
         request_queue_sweep_closed();
+        connection_sweep_timers(GetTickCount64());
     }
     return 0;
 }
@@ -321,6 +328,28 @@ static void request_add_ref_thunk(void *object)
 static void connection_add_ref_thunk(void *object)
 {
     connection_add_ref(object);
+}
+
+int engine_group_connection_enter(uint64_t group_id, ULONG limit)
+{
+    AcquireSRWLockExclusive(&engine.group_connections_lock);
+    uintptr_t count = (uintptr_t)key_map_find(&engine.group_connections, group_id);
+    void *replaced;
+    int entered = count < limit && key_map_put(&engine.group_connections, group_id, (void *)(count + 1), &replaced);
+    ReleaseSRWLockExclusive(&engine.group_connections_lock);
+    return entered;
+}
+
+void engine_group_connection_leave(uint64_t group_id)
+{
+    AcquireSRWLockExclusive(&engine.group_connections_lock);
+    uintptr_t count = (uintptr_t)key_map_find(&engine.group_connections, group_id);
+    void *replaced;
+    if (count > 1)
+        key_map_put(&engine.group_connections, group_id, (void *)(count - 1), &replaced);
+    else if (count == 1)
+        key_map_remove(&engine.group_connections, group_id, (void *)count);
+    ReleaseSRWLockExclusive(&engine.group_connections_lock);
 }
 
 engine_request *engine_request_find(HTTP_REQUEST_ID id)

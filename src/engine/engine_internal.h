@@ -42,6 +42,12 @@ connection *engine_connection_find(HTTP_CONNECTION_ID id); /* with a reference *
 int engine_owner_is_queue(uint64_t owner);
 HANDLE engine_owner_queue_handle(uint64_t owner);
 
+/* The URL group's connection limit (HttpServerQosProperty): counts
+ * a connection in, unless limit connections are counted already or memory
+ * is short (0). */
+int engine_group_connection_enter(uint64_t group_id, ULONG limit);
+void engine_group_connection_leave(uint64_t group_id);
+
 /* Routes a cooked request; takes the routing lock. */
 route_result engine_route(const route_request *request);
 
@@ -60,15 +66,24 @@ void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes);
 void connection_add_ref(connection *conn);
 void connection_release(connection *conn);
 void connection_close_all(void);
+/* Ends the connections and queued requests whose timer has run out
+ * (HeaderWait, IdleConnection, EntityBody, DrainEntityBody: the connection
+ * closes; RequestQueue: the request is answered as for a full queue). now
+ * is GetTickCount64(). */
+void connection_sweep_timers(uint64_t now);
 HTTP_CONNECTION_ID connection_id(const connection *conn);
 
 /* ---- delivery.c ---- */
 queue_state *queue_state_of(request_queue *queue);
 void queue_state_free(void *state);
 void queue_closing(request_queue *queue);
-/* Hands a routed request to its queue; takes a reference on the request.
- * Returns 0 when the queue takes no requests (shut down). */
-int queue_deliver(request_queue *queue, engine_request *request);
+/* Hands a routed request to its queue; takes a reference on the request
+ * when it is taken. */
+typedef enum delivery { DELIVERED, QUEUE_FULL, QUEUE_GONE } delivery;
+delivery queue_deliver(request_queue *queue, engine_request *request);
+/* Takes a request that no receive picked up out of its queue (the
+ * RequestQueue timer); returns 0 when a receive got it first. */
+int queue_withdraw(request_queue *queue, engine_request *request);
 
 /* The lock and event completion.c uses for one kernel completion at a time. */
 SRWLOCK *queue_pipe_lock(queue_state *state, HANDLE *event);
@@ -121,6 +136,8 @@ struct engine_request {
     int body_allowed;       /* the response may carry entity bytes (not HEAD, 1xx, 204, 304) */
     int has_range;          /* a GET with one byte range and no If-Range, for PROCESS_RANGES */
     byte_range_spec range;
+    HTTP_TIMEOUT_LIMIT_INFO timeouts; /* of its URL group (MAXUSHORT: off) */
+    uint64_t queued_at;     /* GetTickCount64() when it entered its queue */
 };
 
 void engine_request_add_ref(engine_request *request);

@@ -111,6 +111,13 @@ parse_status request_parser_feed_head(request_parser *parser, const char *data, 
 parse_status request_parser_feed_body(request_parser *parser, char *data, size_t length, size_t *consumed,
                                       size_t *decoded);
 
+/* Whether bytes of a head not complete yet were fed (the HeaderWait timer
+ * runs from then on). */
+static inline int request_parser_in_head(const request_parser *parser)
+{
+    return parser->head_bytes != 0;
+}
+
 /* Gets the parser ready for the next request on the connection (keeps the
  * arena's memory). */
 void request_parser_next(request_parser *parser);

@@ -1,0 +1,184 @@
+/* Limits a server configures, seen from clients: the request queue's
+ * QueueLength and the URL group's connection limit, each answered by the
+ * queue's 503 verbosity. Expectations: data-plane.md §2.7 step 11 (Basic
+ * resets without a response, Limited sends 503 and closes; HTTPERR
+ * QueueFull, ConnLimit), http-server-api.md §3 (connection limits are the
+ * URL group's), ruling #5 (hold up to the queue length, then 503/reset). */
+#include "wine_http_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    v2_server server;
+    USHORT port;
+    SOCKET client;
+    receive_buffer request;
+    char answer[8192];
+} fixture;
+
+static int open_fixture(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    *state = f;
+    return serving_fixture_open(&f->server, &f->port, &f->client, NULL, 0, 7, FALSE);
+}
+
+static int close_fixture(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        return -1;
+    int result = serving_fixture_close(&f->server, &f->client, NULL, 0);
+    free(f);
+    return result;
+}
+
+static void set_queue_value(fixture *f, HTTP_SERVER_PROPERTY property, ULONG value)
+{
+    assert_int_equal(HttpSetRequestQueueProperty(f->server.queue, property, &value, sizeof(value), 0, NULL), NO_ERROR);
+}
+
+static void set_connection_limit(fixture *f, ULONG limit)
+{
+    HTTP_CONNECTION_LIMIT_INFO info;
+    memset(&info, 0, sizeof(info));
+    info.Flags.Present = 1;
+    info.MaxConnections = limit;
+    HTTP_QOS_SETTING_INFO qos = { HttpQosSettingTypeConnectionLimit, &info };
+    assert_int_equal(HttpSetUrlGroupProperty(f->server.group, HttpServerQosProperty, &qos, sizeof(qos)), NO_ERROR);
+}
+
+static SOCKET send_get(fixture *f, const char *path)
+{
+    SOCKET client = client_connect_or_fail(f->port);
+    char request[256];
+    assert_true(format_simple_request(request, sizeof(request), "GET", path, f->port) > 0);
+    assert_true(client_send_string(client, request));
+    return client;
+}
+
+static HTTP_REQUEST_ID receive(fixture *f)
+{
+    ULONG bytes = 0;
+    assert_int_equal(receive_request_within(f->server.queue, HTTP_NULL_ID, 0, &f->request, sizeof(f->request),
+                                            CLIENT_TIMEOUT_MS, &bytes),
+                     NO_ERROR);
+    return f->request.v1.RequestId;
+}
+
+static void answer_and_read(fixture *f, SOCKET client, HTTP_REQUEST_ID id)
+{
+    assert_int_equal(send_simple_response(f->server.queue, id, 200, "OK"), NO_ERROR);
+    client_response response;
+    assert_true(client_receive_response(client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
+    assert_int_equal(response.status, 200);
+}
+
+static void expect_refusal(fixture *f, SOCKET client, HTTP_503_RESPONSE_VERBOSITY verbosity)
+{
+    if (verbosity == Http503ResponseVerbosityBasic) {
+        /* No byte of a response: a reset (under Wine 8 a linger-0 close can
+         * also arrive as a plain end, as the wire-error suite allows). */
+        size_t received = 0;
+        client_ending ending = client_receive_until_close(client, f->answer, sizeof(f->answer), CLIENT_TIMEOUT_MS,
+                                                          &received);
+        assert_int_equal(received, 0);
+        assert_true(ending == CLIENT_ENDED_RESET || ending == CLIENT_ENDED_GRACEFULLY);
+        return;
+    }
+    client_response response;
+    assert_true(client_receive_response(client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
+    assert_int_equal(response.status, 503);
+    assert_int_equal(client_receive_until_close(client, f->answer, sizeof(f->answer), CLIENT_TIMEOUT_MS, NULL),
+                     CLIENT_ENDED_GRACEFULLY);
+}
+
+/* Ruling #5: with QueueLength 2 and no receive, two requests wait and a
+ * third is refused by the verbosity; the two are then received in order. */
+static void queue_length(void **state, HTTP_503_RESPONSE_VERBOSITY verbosity)
+{
+    fixture *f = *state;
+    set_queue_value(f, HttpServerQueueLengthProperty, 2);
+    set_queue_value(f, HttpServer503VerbosityProperty, (ULONG)verbosity);
+    SOCKET first = send_get(f, "/1");
+    Sleep(200);
+    SOCKET second = send_get(f, "/2");
+    Sleep(200);
+    SOCKET third = send_get(f, "/3");
+    expect_refusal(f, third, verbosity);
+    HTTP_REQUEST_ID id = receive(f);
+    assert_string_equal(f->request.v1.pRawUrl, "/1");
+    answer_and_read(f, first, id);
+    id = receive(f);
+    assert_string_equal(f->request.v1.pRawUrl, "/2");
+    answer_and_read(f, second, id);
+    client_close(&first);
+    client_close(&second);
+    client_close(&third);
+}
+
+static void queue_length_basic(void **state)
+{
+    queue_length(state, Http503ResponseVerbosityBasic);
+}
+
+static void queue_length_limited(void **state)
+{
+    queue_length(state, Http503ResponseVerbosityLimited);
+}
+
+/* §3 (HTTP_CONNECTION_LIMIT_INFO): with MaxConnections 2 a third
+ * connection's request is refused by the verbosity while two are open; once
+ * one closes, a new one is served. */
+static void connection_limit(void **state, HTTP_503_RESPONSE_VERBOSITY verbosity)
+{
+    fixture *f = *state;
+    set_connection_limit(f, 2);
+    set_queue_value(f, HttpServer503VerbosityProperty, (ULONG)verbosity);
+    SOCKET first = send_get(f, "/a");
+    answer_and_read(f, first, receive(f));
+    SOCKET second = send_get(f, "/b");
+    answer_and_read(f, second, receive(f));
+    SOCKET third = send_get(f, "/c");
+    expect_refusal(f, third, verbosity);
+    client_close(&third);
+    /* Keep-alive requests on a counted connection are served. */
+    char request[256];
+    assert_true(format_simple_request(request, sizeof(request), "GET", "/a-again", f->port) > 0);
+    assert_true(client_send_string(first, request));
+    answer_and_read(f, first, receive(f));
+    client_close(&second);
+    Sleep(300); /* the server sees the close */
+    SOCKET fourth = send_get(f, "/d");
+    answer_and_read(f, fourth, receive(f));
+    assert_string_equal(f->request.v1.pRawUrl, "/d");
+    client_close(&first);
+    client_close(&fourth);
+}
+
+static void connection_limit_basic(void **state)
+{
+    connection_limit(state, Http503ResponseVerbosityBasic);
+}
+
+static void connection_limit_limited(void **state)
+{
+    connection_limit(state, Http503ResponseVerbosityLimited);
+}
+
+#define SERVED(test) cmocka_unit_test_setup_teardown(test, open_fixture, close_fixture)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        SERVED(queue_length_basic),
+        SERVED(queue_length_limited),
+        SERVED(connection_limit_basic),
+        SERVED(connection_limit_limited),
+    };
+    return RUN_SUITE("limits", tests);
+}
