@@ -6,12 +6,6 @@
 /* The parameters are deliberately unused: these calls must not touch them. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-ULONG WINAPI HttpAddFragmentToCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, PHTTP_DATA_CHUNK DataChunk,
-                                    PHTTP_CACHE_POLICY CachePolicy, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpDeclarePush(HANDLE RequestQueueHandle, HTTP_REQUEST_ID RequestId, HTTP_VERB Verb, PCWSTR Path,
                              PCSTR Query, PHTTP_REQUEST_HEADERS Headers)
 {
@@ -25,32 +19,7 @@ ULONG WINAPI HttpDelegateRequestEx(HANDLE RequestQueueHandle, HANDLE DelegateQue
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpDeleteServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId,
-                                            PVOID pConfigInformation, ULONG ConfigInformationLength,
-                                            LPOVERLAPPED pOverlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpFindUrlGroupId(PCWSTR FullyQualifiedUrl, HANDLE RequestQueueHandle, PHTTP_URL_GROUP_ID UrlGroupId)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpFlushResponseCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, ULONG Flags, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpQueryServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID pInput,
-                                           ULONG InputLength, PVOID pOutput, ULONG OutputLength,
-                                           PULONG pReturnLength, LPOVERLAPPED pOverlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpReadFragmentFromCache(HANDLE RequestQueueHandle, PCWSTR UrlPrefix, PHTTP_BYTE_RANGE ByteRange,
-                                       PVOID Buffer, ULONG BufferLength, PULONG BytesRead, LPOVERLAPPED Overlapped)
 {
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
@@ -64,19 +33,6 @@ ULONG WINAPI HttpReceiveClientCertificate(HANDLE RequestQueueHandle, HTTP_CONNEC
 
 ULONG WINAPI HttpSetRequestProperty(HANDLE RequestQueueHandle, HTTP_OPAQUE_ID Id, HTTP_REQUEST_PROPERTY PropertyId,
                                     PVOID Input, ULONG InputPropertySize, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpSetServiceConfiguration(HANDLE ServiceHandle, HTTP_SERVICE_CONFIG_ID ConfigId,
-                                         PVOID pConfigInformation, ULONG ConfigInformationLength,
-                                         LPOVERLAPPED pOverlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-ULONG WINAPI HttpUpdateServiceConfiguration(HANDLE Handle, HTTP_SERVICE_CONFIG_ID ConfigId, PVOID ConfigInfo,
-                                            ULONG ConfigInfoLength, LPOVERLAPPED Overlapped)
 {
     return ERROR_CALL_NOT_IMPLEMENTED;
 }

@@ -22,7 +22,6 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE RequestQueueHandle, HTTP_REQUEST_ID Req
                                   PVOID Reserved1, ULONG Reserved2, LPOVERLAPPED Overlapped, PHTTP_LOG_DATA LogData)
 {
     static const char function[] = "HttpSendHttpResponse";
-    (void)LogData;
     request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
@@ -32,7 +31,8 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE RequestQueueHandle, HTTP_REQUEST_ID Req
     if (error == NO_ERROR && CachePolicy && (unsigned)CachePolicy->Policy >= HttpCachePolicyMaximum)
         error = reject(function, ERROR_INVALID_PARAMETER, "CachePolicy->Policy is not an HTTP_CACHE_POLICY_TYPE");
     if (error == NO_ERROR) {
-        error = engine_send(queue, RequestId, Flags, HttpResponse, 0, NULL, BytesSent, Overlapped);
+        error = engine_send(queue, RequestId, Flags, HttpResponse, 0, NULL, CachePolicy, BytesSent, Overlapped,
+                            LogData);
         if (error == ERROR_INVALID_PARAMETER)
             reject(function, error, "the response is not valid (status, header bytes, chunks or flags)");
     }
@@ -46,7 +46,6 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_
                                         PHTTP_LOG_DATA LogData)
 {
     static const char function[] = "HttpSendResponseEntityBody";
-    (void)LogData;
     request_queue *queue = request_queue_acquire_io(RequestQueueHandle);
     if (!queue)
         return reject(function, ERROR_INVALID_HANDLE, "RequestQueueHandle is not an open request queue handle");
@@ -57,7 +56,8 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE RequestQueueHandle, HTTP_REQUEST_
     if (error == NO_ERROR && EntityChunkCount && !EntityChunks)
         error = reject(function, ERROR_INVALID_PARAMETER, "EntityChunks must not be NULL");
     if (error == NO_ERROR) {
-        error = engine_send(queue, RequestId, Flags, NULL, EntityChunkCount, EntityChunks, BytesSent, Overlapped);
+        error = engine_send(queue, RequestId, Flags, NULL, EntityChunkCount, EntityChunks, NULL, BytesSent,
+                            Overlapped, LogData);
         if (error == ERROR_INVALID_PARAMETER)
             reject(function, error, "the chunks are not valid, or no response headers were sent with MORE_DATA");
     }

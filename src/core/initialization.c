@@ -43,4 +43,12 @@ int initialization_server_active(void)
     return active;
 }
 
+int initialization_config_active(void)
+{
+    plat_lock_acquire(&lock);
+    int active = counts[1] != 0;
+    plat_lock_release(&lock);
+    return active;
+}
+
 void (*server_terminated_hook)(void);

@@ -15,6 +15,9 @@ int initialization_remove(uint32_t flags);
 /* Whether HTTP_INITIALIZE_SERVER is in force. */
 int initialization_server_active(void);
 
+/* Whether HTTP_INITIALIZE_CONFIG is in force. */
+int initialization_config_active(void);
+
 /* Runs when an HttpTerminate ends the last HTTP_INITIALIZE_SERVER: the
  * engine drops its registrations and connections. NULL until it starts. */
 extern void (*server_terminated_hook)(void);

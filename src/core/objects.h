@@ -41,6 +41,10 @@ uint32_t url_group_close(uint64_t group_id);
  * session, once it is out of the table: the engine drops its URLs. NULL
  * until the engine starts. */
 extern void (*url_group_closed_hook)(uint64_t group_id);
+/* Called with the ID of every server session that closes, after its
+ * groups: the engine drops what it keeps for it. NULL until the engine
+ * starts. */
+extern void (*server_session_closed_hook)(uint64_t session_id);
 
 /* Frees a group already removed from the table. */
 void url_group_destroy(url_group *group);

@@ -801,7 +801,9 @@ void route_target_defaults(route_target *target)
     static const fixed_values unset;
     memset(target, 0, sizeof(*target));
     target->enabled = 1;
-    resolve_limits(&unset, &unset, &target->timeouts, &target->max_bandwidth, &target->max_connections);
+    ULONG bandwidth;
+    resolve_limits(&unset, &unset, &target->timeouts, &bandwidth, &target->max_connections);
+    target->group_bandwidth = target->session_bandwidth = HTTP_LIMIT_INFINITE;
 }
 
 uint32_t url_group_route_target(uint64_t group_id, route_target *target)
@@ -822,7 +824,11 @@ uint32_t url_group_route_target(uint64_t group_id, route_target *target)
     target->queue = bound;
     target->enabled = state_is_enabled(&group_words) && state_is_enabled(&session_words);
     fixed_values mine = fixed_values_of(&group_words), theirs = fixed_values_of(&session_words);
-    resolve_limits(&mine, &theirs, &target->timeouts, &target->max_bandwidth, &target->max_connections);
+    ULONG bandwidth;
+    resolve_limits(&mine, &theirs, &target->timeouts, &bandwidth, &target->max_connections);
+    target->group_bandwidth = mine.present & FIXED_BANDWIDTH ? mine.max_bandwidth : HTTP_LIMIT_INFINITE;
+    target->session_bandwidth = theirs.present & FIXED_BANDWIDTH ? theirs.max_bandwidth : HTTP_LIMIT_INFINITE;
+    target->session_id = session_id;
     return NO_ERROR;
 }
 

@@ -87,7 +87,10 @@ typedef struct route_target {
     int enabled;
     HTTP_TIMEOUT_LIMIT_INFO timeouts; /* Flags unused; MAXUSHORT: that timer is off */
     ULONG max_connections;            /* HTTP_LIMIT_INFINITE: no limit */
-    ULONG max_bandwidth;              /* HTTP_LIMIT_INFINITE: no limit */
+    /* Bandwidth limits apply on both objects, the stricter winning: each
+     * object's own (HTTP_LIMIT_INFINITE: none), and the session's ID. */
+    ULONG group_bandwidth, session_bandwidth;
+    uint64_t session_id;
 } route_target;
 
 /* The API defaults: what a request routed without a URL group (a version 1

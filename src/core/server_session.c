@@ -5,6 +5,8 @@
 #include "platform.h"
 #include "properties.h"
 
+void (*server_session_closed_hook)(uint64_t session_id);
+
 uint32_t server_session_create(uint64_t *session_id)
 {
     server_session *session = plat_alloc_zeroed(sizeof(*session));
@@ -38,6 +40,8 @@ uint32_t server_session_close(uint64_t session_id)
     plat_free(session->group_ids);
     property_block_free(session->properties);
     plat_free(session);
+    if (server_session_closed_hook)
+        server_session_closed_hook(session_id);
     return NO_ERROR;
 }
 

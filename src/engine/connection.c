@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "access_log_writer.h"
 #include "error_response.h"
 #include "http_date.h"
 #include "objects.h"
@@ -78,6 +79,7 @@ struct connection {
     volatile LONG references;
     SRWLOCK lock;
     SOCKET socket;
+    HANDLE send_event; /* made at the first send that has to wait */
     HTTP_CONNECTION_ID id;
     int https;
     uint16_t local_port;
@@ -109,6 +111,8 @@ struct connection {
     USHORT idle_seconds, header_wait_seconds; /* for the next request */
     USHORT body_seconds, drain_seconds;       /* of the current or last request */
     uint64_t counted_group; /* the URL group whose connection limit counts this one */
+    uint64_t timer_started; /* GetTickCount64() when the running timer started */
+    uint64_t log_group;     /* the URL group of the last request, for the HTTPERR log */
     connection *all_previous, *all_next;
 };
 
@@ -132,6 +136,8 @@ void connection_release(connection *conn)
     if (InterlockedDecrement(&conn->references))
         return;
     request_parser_release(&conn->parser);
+    if (conn->send_event)
+        CloseHandle(conn->send_event);
     plat_free(conn->buffer);
     plat_free(conn);
 }
@@ -147,6 +153,8 @@ void engine_request_release(engine_request *request)
         return;
     if (request->queue)
         request_queue_release(request->queue);
+    engine_pacer_release(request->pacers[0]);
+    engine_pacer_release(request->pacers[1]);
     connection_release(request->conn);
     plat_free(request->cooked_text);
     plat_free(request);
@@ -244,8 +252,9 @@ static void update_timer(connection *conn)
     if (!restart)
         return;
     conn->timer = wanted;
+    conn->timer_started = GetTickCount64();
     USHORT seconds = timer_seconds(conn, wanted);
-    conn->deadline = seconds == TIMER_OFF ? 0 : GetTickCount64() + seconds * UINT64_C(1000);
+    conn->deadline = seconds == TIMER_OFF ? 0 : conn->timer_started + seconds * UINT64_C(1000);
 }
 
 /* Keeps a receive pending (when there is room) and the right timer running.
@@ -349,6 +358,8 @@ static void decode_body(connection *conn)
     conn->decoded_end += decoded;
     conn->raw_start += consumed;
     conn->body_raw_consumed += consumed;
+    if (conn->current)
+        InterlockedExchangeAdd64(&conn->current->bytes_received, (LONG64)consumed);
     if (status == PARSE_MESSAGE_COMPLETE)
         conn->body_complete = 1;
     else if (status == PARSE_ERROR) {
@@ -492,13 +503,18 @@ typedef struct action {
     http_error_kind error;
     engine_request *request;
     request_queue *queue;
+    /* For the HTTPERR log: the URL group (0: not routed), whether the head
+     * was parsed, and the reason when access_log_reason(error) is not it. */
+    uint64_t log_group;
+    int head_parsed;
+    const char *log_reason;
 } action;
 
 /* Cooks, routes and checks the target queue of a complete head. Called
  * with the lock held. */
 static action admit_request(connection *conn)
 {
-    action result = { ACTION_ANSWER, HTTP_ERROR_NONE, NULL, NULL };
+    action result = { ACTION_ANSWER, HTTP_ERROR_NONE, NULL, NULL, 0, 1, NULL };
     const http_request_head *head = &conn->parser.head;
     cooked_url_input input = {
         .https = conn->https,
@@ -578,6 +594,9 @@ static action admit_request(connection *conn)
         || request_queue_is_shut_down(queue)) {
         /* Unbound, disabled, inactive or at the group's connection limit: a
          * 503 by the queue's verbosity (§2.7 step 11; rulings #49, #71). */
+        result.log_group = group;
+        result.log_reason = !queue ? "N/A" : over_limit ? "ConnLimit"
+                          : request_queue_is_shut_down(queue) ? "AppShutdown" : "Disabled";
         if (queue)
             request_queue_release(queue);
         engine_request_release(request);
@@ -589,6 +608,8 @@ static action admit_request(connection *conn)
      * request on, and only where they are shorter than the driver's
      * (http-server-api.md §5: "limited"). */
     request->timeouts = target.timeouts;
+    request->pacers[0] = group ? engine_pacer(group, target.group_bandwidth) : NULL;
+    request->pacers[1] = group ? engine_pacer(target.session_id, target.session_bandwidth) : NULL;
     if (target.timeouts.IdleConnection < DRIVER_TIMER_SECONDS)
         conn->idle_seconds = target.timeouts.IdleConnection;
     if (target.timeouts.HeaderWait < DRIVER_TIMER_SECONDS)
@@ -604,7 +625,13 @@ static action admit_request(connection *conn)
     const http_span range = head->known[HttpHeaderRange];
     request->has_range = head->verb == HttpVerbGET && range.length && !head->known[HttpHeaderIfRange].length
                          && byte_range_parse(http_span_text(head, range), range.length, &request->range);
+    request->cacheable = response_cache_request_flags(head, &request->cooked);
+    request->url_group_id = group;
+    request->started_at = conn->timer == TIMER_HEADER_WAIT ? conn->timer_started : GetTickCount64();
+    request->bytes_received = head->head_bytes;
+    conn->log_group = group;
     request->state = REQUEST_QUEUED;
+    request->queued_at = GetTickCount64(); /* under the lock the timer sweep takes */
     if (engine_request_register(request) == HTTP_NULL_ID) {
         request_queue_release(queue);
         engine_request_release(request);
@@ -625,6 +652,7 @@ static action admit_request(connection *conn)
         request->state = REQUEST_DONE;
         request_queue_release(queue);
         engine_request_release(request);
+        result.log_group = group;
         result.error = HTTP_ERROR_BAD_REQUEST;
         return result;
     }
@@ -639,7 +667,7 @@ static action admit_request(connection *conn)
  * held; returns what must be done without it. */
 static action advance(connection *conn)
 {
-    action none = { ACTION_NONE, HTTP_ERROR_NONE, NULL, NULL };
+    action none = { ACTION_NONE, HTTP_ERROR_NONE, NULL, NULL, 0, 0, NULL };
     for (;;) {
         if (conn->phase == PHASE_CLOSING || conn->closed)
             return none;
@@ -649,7 +677,8 @@ static action advance(connection *conn)
                  * chunk is answered with 400 unless a response has begun. */
                 decode_body(conn);
                 if (conn->body_error && conn->current->state != REQUEST_RESPONDING && !conn->current->sending) {
-                    action answer = { ACTION_FAIL_REQUEST, HTTP_ERROR_BAD_REQUEST, conn->current, NULL };
+                    action answer = { ACTION_FAIL_REQUEST, HTTP_ERROR_BAD_REQUEST, conn->current, NULL,
+                                      conn->current->url_group_id, 1, NULL };
                     engine_request_add_ref(conn->current);
                     conn->phase = PHASE_CLOSING;
                     return answer;
@@ -676,7 +705,7 @@ static action advance(connection *conn)
         if (status == PARSE_NEED_MORE)
             continue;
         if (status == PARSE_ERROR) {
-            action answer = { ACTION_ANSWER, conn->parser.error, NULL, NULL };
+            action answer = { ACTION_ANSWER, conn->parser.error, NULL, NULL, 0, 0, NULL };
             conn->phase = PHASE_CLOSING;
             return answer;
         }
@@ -698,12 +727,28 @@ static void answer_error(connection *conn, http_error_kind error)
     shutdown(conn->socket, SD_SEND);
 }
 
+/* An HTTPERR line for what the engine answered or dropped itself (ruling
+ * #58): status 0 when nothing was sent. */
+static void log_engine_answer(connection *conn, uint64_t group, int head_parsed, USHORT status, const char *reason)
+{
+    access_log_connection_error(group, (const SOCKADDR *)&conn->remote, (const SOCKADDR *)&conn->local,
+                                head_parsed ? &conn->parser.head : NULL, status, reason);
+}
+
+static void log_action(connection *conn, const action *done)
+{
+    USHORT status = (USHORT)error_response_status(done->error);
+    log_engine_answer(conn, done->log_group, done->head_parsed, status,
+                      done->log_reason ? done->log_reason : access_log_reason(done->error));
+}
+
 /* A routed request its queue cannot take (full, or waiting longer than
  * the RequestQueue timer): Basic verbosity resets the connection, Limited
  * and Full answer 503 and close (§2.7 step 11; ruling #5). */
-static void refuse_request(request_queue *queue, engine_request *request)
+static void refuse_request(request_queue *queue, engine_request *request, const char *reason)
 {
     int basic = request_queue_property(queue, HttpServer503VerbosityProperty) == Http503ResponseVerbosityBasic;
+    log_engine_answer(request->conn, request->url_group_id, 1, 503, reason);
     if (!basic)
         answer_error(request->conn, HTTP_ERROR_SERVICE_UNAVAILABLE);
     connection_finish_request(request, 1, basic);
@@ -746,12 +791,19 @@ static void run(connection *conn)
             }
             return;
         case ACTION_DELIVER:
+            /* The kernel response cache answers without the application (#56). */
+            if (response_cache_serve(next.request, next.queue)) {
+                connection_finish_request(next.request, next.request->close_after, 0);
+                engine_request_release(next.request);
+                request_queue_release(next.queue);
+                break;
+            }
             switch (queue_deliver(next.queue, next.request)) {
             case DELIVERED:
                 break;
             case QUEUE_FULL:
                 /* QueueLength reached: a 503 by the verbosity (§2.7 step 11). */
-                refuse_request(next.queue, next.request);
+                refuse_request(next.queue, next.request, "QueueFull");
                 break;
             case QUEUE_GONE:
                 /* Shut down meanwhile: reset, as for an unbound group (#3). */
@@ -762,14 +814,17 @@ static void run(connection *conn)
             request_queue_release(next.queue);
             break;
         case ACTION_ANSWER:
+            log_action(conn, &next);
             answer_error(conn, next.error);
             break;
         case ACTION_RESET:
+            log_action(conn, &next);
             AcquireSRWLockExclusive(&conn->lock);
             close_socket(conn, 1);
             ReleaseSRWLockExclusive(&conn->lock);
             break;
         case ACTION_FAIL_REQUEST:
+            log_action(conn, &next);
             answer_error(conn, next.error);
             connection_finish_request(next.request, 1, 0);
             engine_request_release(next.request);
@@ -847,14 +902,22 @@ void connection_sweep_timers(uint64_t now)
         if (conn->deadline && now >= conn->deadline) {
             /* Closed without a response (ruling #66); the pending receive
              * ends and run() lets the connection go. */
+            static const char *const reasons[] = {
+                [TIMER_IDLE] = "Timer_ConnectionIdle",
+                [TIMER_HEADER_WAIT] = "Timer_HeaderWait",
+                [TIMER_ENTITY_BODY] = "Timer_EntityBody",
+                [TIMER_DRAIN] = "Timer_EntityBody", /* draining has no reason of its own */
+            };
+            if (conn->timer != TIMER_NONE)
+                log_engine_answer(conn, conn->log_group, 0, 0, reasons[conn->timer]);
             conn->deadline = 0;
             conn->phase = PHASE_CLOSING;
             close_socket(conn, 0);
         }
         engine_request *request = conn->current;
-        if (request && request->state == REQUEST_QUEUED && request->queued_at && count < BATCH
+        if (request && request->state == REQUEST_QUEUED && count < BATCH
             && request->timeouts.RequestQueue != TIMER_OFF
-            && now - request->queued_at >= request->timeouts.RequestQueue * UINT64_C(1000)) {
+            && now >= request->queued_at + request->timeouts.RequestQueue * UINT64_C(1000)) {
             engine_request_add_ref(request);
             expired[count++] = request;
         }
@@ -863,7 +926,7 @@ void connection_sweep_timers(uint64_t now)
     ReleaseSRWLockShared(&all_connections.lock);
     for (size_t i = 0; i < count; i++) {
         if (queue_withdraw(expired[i]->queue, expired[i]))
-            refuse_request(expired[i]->queue, expired[i]);
+            refuse_request(expired[i]->queue, expired[i], "Timer_AppPool");
         engine_request_release(expired[i]);
     }
 }
@@ -1094,10 +1157,84 @@ void connection_finish_request(engine_request *request, int close, int reset)
     connection_release(conn);
 }
 
+/* Sends the buffers whole, or gives up when the client takes them slower
+ * than MinSendRate (http-server-api.md §5: "a client that reads too
+ * slowly"; ruling #66: closed). A send the socket takes at once makes no
+ * wait; one that waits does so on the connection's event, for the time
+ * its bytes may take at that rate (at least a second). The event's low bit
+ * keeps the engine's completion port out of it. */
+static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size_t bytes, ULONG min_send_rate)
+{
+    if (!conn->send_event && !(conn->send_event = CreateEventW(NULL, TRUE, FALSE, NULL)))
+        return 0;
+    OVERLAPPED sending = { 0 };
+    sending.hEvent = (HANDLE)((ULONG_PTR)conn->send_event | 1);
+    DWORD sent = 0, flags = 0;
+    if (WSASend(conn->socket, buffers, count, &sent, 0, &sending, NULL) == 0)
+        return 1;
+    if (WSAGetLastError() != WSA_IO_PENDING)
+        return 0;
+    /* The event may still be set by an earlier send that completed at
+     * once; a completion from now on sets it again, and one already done
+     * shows in the OVERLAPPED. */
+    ResetEvent(conn->send_event);
+    DWORD timeout = INFINITE;
+    if (min_send_rate != HTTP_LIMIT_INFINITE && min_send_rate) {
+        uint64_t milliseconds = (uint64_t)bytes * 1000 / min_send_rate;
+        timeout = milliseconds < 1000 ? 1000 : milliseconds >= INFINITE ? INFINITE - 1 : (DWORD)milliseconds;
+    }
+    if (!HasOverlappedIoCompleted(&sending) && WaitForSingleObject(conn->send_event, timeout) != WAIT_OBJECT_0) {
+        CancelIoEx((HANDLE)conn->socket, &sending);
+        WSAGetOverlappedResult(conn->socket, &sending, &sent, TRUE, &flags);
+        AcquireSRWLockExclusive(&conn->lock);
+        conn->phase = PHASE_CLOSING;
+        close_socket(conn, 1);
+        ReleaseSRWLockExclusive(&conn->lock);
+        return 0;
+    }
+    /* Waiting again lets Wine finish the OVERLAPPED, which it may do after
+     * the event is set. */
+    return WSAGetOverlappedResult(conn->socket, &sending, &sent, TRUE, &flags) != 0;
+}
+
+/* Under a bandwidth limit the bytes go in pieces of at most the pacers'
+ * window, each after the wait the pacers ask for. */
+static int send_paced(engine_request *request, WSABUF *buffers, DWORD count)
+{
+    size_t window = SIZE_MAX;
+    for (int i = 0; i < 2; i++)
+        if (request->pacers[i] && engine_pacer_window(request->pacers[i]) < window)
+            window = engine_pacer_window(request->pacers[i]);
+    for (DWORD i = 0; i < count; i++) {
+        for (ULONG done = 0; done < buffers[i].len;) {
+            ULONG piece = buffers[i].len - done;
+            if (piece > window)
+                piece = (ULONG)window;
+            DWORD wait = 0;
+            for (int j = 0; j < 2; j++) {
+                DWORD asked = request->pacers[j] ? engine_pacer_reserve(request->pacers[j], piece) : 0;
+                if (asked > wait)
+                    wait = asked;
+            }
+            if (wait)
+                Sleep(wait);
+            WSABUF slice = { piece, buffers[i].buf + done };
+            if (!send_within_rate(request->conn, &slice, 1, piece, request->timeouts.MinSendRate))
+                return 0;
+            done += piece;
+        }
+    }
+    return 1;
+}
+
 int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
 {
-    DWORD sent = 0;
-    return WSASend(request->conn->socket, buffers, count, &sent, 0, NULL, NULL) == 0;
+    if (request->pacers[0] || request->pacers[1])
+        return send_paced(request, buffers, count);
+    size_t bytes = 0;
+    for (DWORD i = 0; i < count; i++)
+        bytes += buffers[i].len;
+    return send_within_rate(request->conn, buffers, count, bytes, request->timeouts.MinSendRate);
 }
 
 int connection_expects_unread_body(engine_request *request)

@@ -237,7 +237,6 @@ delivery queue_deliver(request_queue *queue, engine_request *request)
     engine_request_add_ref(request);
     receive_waiter *waiter = pop_waiter(state);
     if (!waiter) {
-        request->queued_at = GetTickCount64();
         request->next = NULL;
         if (state->ready_last)
             state->ready_last->next = request;

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "access_log_writer.h"
 #include "initialization.h"
 #include "key_map.h"
 #include "objects.h"
@@ -72,10 +73,12 @@ static struct {
      * as a pointer-sized number. */
     SRWLOCK group_connections_lock;
     key_map group_connections;
+    SRWLOCK pacers_lock; /* session or URL group ID -> its send_pacer */
+    key_map pacers;
     _Atomic uint64_t next_request_id;
     _Atomic uint64_t next_connection_id;
 } engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT,
-              .group_connections_lock = SRWLOCK_INIT };
+              .group_connections_lock = SRWLOCK_INIT, .pacers_lock = SRWLOCK_INIT };
 
 static DWORD WINAPI worker_main(void *unused)
 {
@@ -113,9 +116,12 @@ static DWORD WINAPI sweeper_main(void *unused)
     return 0;
 }
 
+static void drop_pacer(uint64_t owner_id);
+
 static void group_closed(uint64_t group_id)
 {
     engine_remove_owner(engine_owner_of_group(group_id));
+    drop_pacer(group_id);
 }
 
 static void queue_closed(request_queue *queue)
@@ -123,6 +129,8 @@ static void queue_closed(request_queue *queue)
     if (request_queue_version(queue) == 1)
         engine_remove_owner(engine_owner_of_queue(request_queue_handle(queue)));
     queue_closing(queue);
+    /* Its cache entries are keyed by its address: gone before that is reused. */
+    engine_cache_drop_queue(queue);
 }
 
 static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
@@ -148,6 +156,7 @@ static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
         return FALSE;
     CloseHandle(sweeper);
     url_group_closed_hook = group_closed;
+    server_session_closed_hook = drop_pacer;
     request_queue_shutdown_hook = engine_shut_down_queue;
     server_terminated_hook = engine_stop;
     request_queue_closing_hook = queue_closed;
@@ -318,6 +327,7 @@ void engine_stop(void)
     }
     ReleaseSRWLockExclusive(&engine.routes_lock);
     connection_close_all();
+    access_log_shutdown();
 }
 
 static void request_add_ref_thunk(void *object)
@@ -350,6 +360,84 @@ void engine_group_connection_leave(uint64_t group_id)
     else if (count == 1)
         key_map_remove(&engine.group_connections, group_id, (void *)count);
     ReleaseSRWLockExclusive(&engine.group_connections_lock);
+}
+
+/* A token bucket of response bytes: filled at the object's MaxBandwidth,
+ * holding at most a tenth of a second of them, so a send never bursts
+ * above that window. Tokens are counted in thousandths of a byte so that
+ * slow rates lose nothing to rounding. */
+struct send_pacer {
+    volatile LONG references;
+    SRWLOCK lock;
+    ULONG rate;          /* bytes per second */
+    int64_t milli_tokens;
+    uint64_t refilled_at; /* GetTickCount64() */
+};
+
+enum { PACER_MIN_WINDOW = 1024 };
+
+send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
+{
+    if (rate == HTTP_LIMIT_INFINITE)
+        return NULL;
+    AcquireSRWLockExclusive(&engine.pacers_lock);
+    send_pacer *pacer = key_map_find(&engine.pacers, owner_id);
+    if (!pacer && (pacer = plat_alloc_zeroed(sizeof(*pacer)))) {
+        void *replaced;
+        pacer->references = 1; /* the map's */
+        InitializeSRWLock(&pacer->lock);
+        pacer->refilled_at = GetTickCount64();
+        if (!key_map_put(&engine.pacers, owner_id, pacer, &replaced)) {
+            plat_free(pacer);
+            pacer = NULL;
+        }
+    }
+    if (pacer) {
+        InterlockedIncrement(&pacer->references);
+        pacer->rate = rate; /* a changed limit applies from now on */
+    }
+    ReleaseSRWLockExclusive(&engine.pacers_lock);
+    return pacer;
+}
+
+void engine_pacer_release(send_pacer *pacer)
+{
+    if (pacer && !InterlockedDecrement(&pacer->references))
+        plat_free(pacer);
+}
+
+size_t engine_pacer_window(const send_pacer *pacer)
+{
+    size_t window = pacer->rate / 10;
+    return window < PACER_MIN_WINDOW ? PACER_MIN_WINDOW : window;
+}
+
+DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes)
+{
+    AcquireSRWLockExclusive(&pacer->lock);
+    uint64_t now = GetTickCount64();
+    int64_t rate = pacer->rate;
+    int64_t full = (int64_t)engine_pacer_window(pacer) * 1000;
+    pacer->milli_tokens += (int64_t)(now - pacer->refilled_at) * rate;
+    if (pacer->milli_tokens > full)
+        pacer->milli_tokens = full;
+    pacer->refilled_at = now;
+    pacer->milli_tokens -= (int64_t)bytes * 1000;
+    DWORD wait = pacer->milli_tokens >= 0 ? 0 : (DWORD)((-pacer->milli_tokens + rate - 1) / rate);
+    ReleaseSRWLockExclusive(&pacer->lock);
+    return wait;
+}
+
+/* A closed session or URL group takes its pacer out of the map; requests
+ * that still hold it keep it alive. */
+static void drop_pacer(uint64_t owner_id)
+{
+    AcquireSRWLockExclusive(&engine.pacers_lock);
+    send_pacer *pacer = key_map_find(&engine.pacers, owner_id);
+    if (pacer)
+        key_map_remove(&engine.pacers, owner_id, pacer);
+    ReleaseSRWLockExclusive(&engine.pacers_lock);
+    engine_pacer_release(pacer);
 }
 
 engine_request *engine_request_find(HTTP_REQUEST_ID id)

@@ -51,9 +51,21 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
                           ULONG *bytes_returned, OVERLAPPED *overlapped);
 
 /* HttpSendHttpResponse (response non-NULL) and HttpSendResponseEntityBody
- * (response NULL, the chunks given). */
+ * (response NULL, the chunks given). cache_policy (HttpSendHttpResponse's,
+ * may be NULL) puts a whole response to a cacheable GET into the kernel
+ * response cache (data-plane.md §8.4, ruling #56). log_data (may be NULL)
+ * logs the response when it is the final send's (ruling #58). */
 ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, const HTTP_RESPONSE *response,
-                  USHORT chunk_count, const HTTP_DATA_CHUNK *chunks, ULONG *bytes_sent, OVERLAPPED *overlapped);
+                  USHORT chunk_count, const HTTP_DATA_CHUNK *chunks, const HTTP_CACHE_POLICY *cache_policy,
+                  ULONG *bytes_sent, OVERLAPPED *overlapped, const HTTP_LOG_DATA *log_data);
+
+/* HttpAddFragmentToCache, HttpReadFragmentFromCache, HttpFlushResponseCache
+ * after their argument checks (src/api/httpapi_cache.c). */
+ULONG engine_add_fragment(request_queue *queue, PCWSTR name, const HTTP_DATA_CHUNK *chunk,
+                          const HTTP_CACHE_POLICY *policy, OVERLAPPED *overlapped);
+ULONG engine_read_fragment(request_queue *queue, PCWSTR name, const HTTP_BYTE_RANGE *range, void *buffer,
+                           ULONG length, ULONG *bytes_read, OVERLAPPED *overlapped);
+ULONG engine_flush_cache(request_queue *queue, PCWSTR prefix, int recursive, OVERLAPPED *overlapped);
 
 /* HttpCancelHttpRequest. */
 ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OVERLAPPED *overlapped);

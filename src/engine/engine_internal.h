@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "http_error.h"
 #include "request_parser.h"
+#include "response_cache.h"
 #include "route_table.h"
 
 typedef struct connection connection;
@@ -47,6 +48,18 @@ HANDLE engine_owner_queue_handle(uint64_t owner);
  * is short (0). */
 int engine_group_connection_enter(uint64_t group_id, ULONG limit);
 void engine_group_connection_leave(uint64_t group_id);
+
+/* Bandwidth limits (HttpQosSettingTypeBandwidth): one pacer per session
+ * or URL group with a limit, shared by all its requests. engine_pacer
+ * gives it with a reference (NULL for HTTP_LIMIT_INFINITE or when out of
+ * memory) and takes the rate in force; engine_pacer_reserve takes bytes (at
+ * most the window) and answers how many milliseconds to wait before
+ * sending them. */
+typedef struct send_pacer send_pacer;
+send_pacer *engine_pacer(uint64_t owner_id, ULONG rate);
+void engine_pacer_release(send_pacer *pacer);
+size_t engine_pacer_window(const send_pacer *pacer);
+DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes);
 
 /* Routes a cooked request; takes the routing lock. */
 route_result engine_route(const route_request *request);
@@ -137,7 +150,16 @@ struct engine_request {
     int has_range;          /* a GET with one byte range and no If-Range, for PROCESS_RANGES */
     byte_range_spec range;
     HTTP_TIMEOUT_LIMIT_INFO timeouts; /* of its URL group (MAXUSHORT: off) */
-    uint64_t queued_at;     /* GetTickCount64() when it entered its queue */
+    send_pacer *pacers[2];  /* its URL group's and session's bandwidth limits, or NULL */
+    uint64_t queued_at;     /* GetTickCount64() when it was routed to its queue */
+    int cacheable;          /* REQUEST_CACHE_* of response_cache_request_flags() */
+    /* For the request log (ruling #58). Set at admission (connection.c): */
+    uint64_t url_group_id;  /* the URL group routed to; 0 for a v1 queue's URL */
+    uint64_t started_at;    /* GetTickCount64() when the head's first byte arrived */
+    volatile LONG64 bytes_received; /* head bytes, then plus the body's as consumed */
+    /* Set by response.c: */
+    USHORT status_sent;
+    ULONGLONG bytes_sent_total;
 };
 
 void engine_request_add_ref(engine_request *request);
@@ -177,5 +199,45 @@ body_wait connection_wait_for_body(request_queue *queue, engine_request *request
 /* Writes the request into the caller's buffer (or a copy bound for it). */
 ULONG connection_layout_request(engine_request *request, int version, ULONG receive_flags, void *dest,
                                 uintptr_t user_base, size_t capacity, size_t *bytes);
+
+/* ---- the response and fragment cache (response.c; data-plane.md §8, #56) ---- */
+/* The process's cache, made on first use; NULL when out of memory. */
+response_cache *engine_cache(void);
+/* A queue's key in the cache; engine_cache_drop_queue forgets its entries
+ * (when the queue closes, before its memory can be reused). */
+uint64_t engine_cache_owner(const request_queue *queue);
+void engine_cache_drop_queue(request_queue *queue);
+/* The cache's clock: GetTickCount64(). */
+uint64_t engine_cache_now(void);
+
+/* What a request may do with the response cache (§8.4, ruling #56):
+ * STORE: a GET without body, HTTP/1.0 or later, no "Translate: f", no
+ * Expect other than 100-continue, no Authorization, Range or If-Range, no
+ * query: a response sent to it with a cache policy is kept. SERVE: a GET
+ * or HEAD meeting the same conditions, with no Expect at all and no
+ * conditional header (If-Modified-Since, If-None-Match, If-Match,
+ * If-Unmodified-Since): a cached response may answer it. */
+enum { REQUEST_CACHE_STORE = 1, REQUEST_CACHE_SERVE = 2 };
+int response_cache_request_flags(const http_request_head *head, const cooked_url *cooked);
+
+/* Answers a routed request from the cache when its queue has a response
+ * for its cooked URL: sends it on the request's connection (a fresh Date,
+ * "Connection: close" when request->close_after, HEAD: the head only) and
+ * returns 1; the request must then be finished without reaching the
+ * application (request->close_after is set when the client has gone).
+ * Returns 0, having sent nothing, when the request is not SERVE-able or
+ * nothing is cached. Blocks on the socket: call it without the connection's
+ * lock. */
+int response_cache_serve(engine_request *request, request_queue *queue);
+
+/* The queue's fragment named by name (units UTF-16 units, no NUL needed),
+ * with a reference. Returns NO_ERROR, ERROR_INVALID_PARAMETER (not a
+ * UrlPrefix), ERROR_PATH_NOT_FOUND or ERROR_NOT_ENOUGH_MEMORY. */
+ULONG engine_fragment_find(request_queue *queue, PCWSTR name, size_t units, response_cache_entry **fragment);
+
+/* Whether a request for name would be routed to queue: the queue (a v1
+ * queue's own URL, or a URL group bound to it) holds the registration that
+ * matches name best (HttpAddFragmentToCache, HttpFlushResponseCache). */
+int engine_queue_owns_url(request_queue *queue, const url_prefix *name);
 
 #endif

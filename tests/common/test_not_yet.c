@@ -12,36 +12,22 @@ static unsigned char scratch[4096];
 
 typedef ULONG (*call_fn)(void);
 
-static ULONG call_add_fragment_to_cache(void) { return HttpAddFragmentToCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_DATA_CHUNK), OUTPUT(PHTTP_CACHE_POLICY), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_declare_push(void) { return HttpDeclarePush(OUTPUT(HANDLE), 1, HttpVerbGET, u"/", NULL, OUTPUT(PHTTP_REQUEST_HEADERS)); }
 static ULONG call_delegate_request_ex(void) { return HttpDelegateRequestEx(OUTPUT(HANDLE), OUTPUT(HANDLE), 1, 1, 0, OUTPUT(PHTTP_DELEGATE_REQUEST_PROPERTY_INFO)); }
-static ULONG call_delete_service_configuration(void) { return HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_find_url_group_id(void) { return HttpFindUrlGroupId(u"http://+:80/", OUTPUT(HANDLE), OUTPUT(PHTTP_URL_GROUP_ID)); }
-static ULONG call_flush_response_cache(void) { return HttpFlushResponseCache(OUTPUT(HANDLE), u"http://+:80/", 0, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_query_service_configuration(void) { return HttpQueryServiceConfiguration(NULL, HttpServiceConfigIPListenList, NULL, 0, OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
-static ULONG call_read_fragment_from_cache(void) { return HttpReadFragmentFromCache(OUTPUT(HANDLE), u"http://+:80/", OUTPUT(PHTTP_BYTE_RANGE), OUTPUT(PVOID), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_receive_client_certificate(void) { return HttpReceiveClientCertificate(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_SSL_CLIENT_CERT_INFO), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_set_request_property(void) { return HttpSetRequestProperty(OUTPUT(HANDLE), 1, HttpRequestPropertyIsb, OUTPUT(PVOID), 8, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_set_service_configuration(void) { return HttpSetServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
-static ULONG call_update_service_configuration(void) { return HttpUpdateServiceConfiguration(NULL, HttpServiceConfigIPListenList, OUTPUT(PVOID), 16, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_wait_for_demand_start(void) { return HttpWaitForDemandStart(OUTPUT(HANDLE), OUTPUT(LPOVERLAPPED)); }
 
 static const struct {
     const char *name;
     call_fn call;
 } not_yet[] = {
-    { "HttpAddFragmentToCache", call_add_fragment_to_cache },
     { "HttpDeclarePush", call_declare_push },
     { "HttpDelegateRequestEx", call_delegate_request_ex },
-    { "HttpDeleteServiceConfiguration", call_delete_service_configuration },
     { "HttpFindUrlGroupId", call_find_url_group_id },
-    { "HttpFlushResponseCache", call_flush_response_cache },
-    { "HttpQueryServiceConfiguration", call_query_service_configuration },
-    { "HttpReadFragmentFromCache", call_read_fragment_from_cache },
     { "HttpReceiveClientCertificate", call_receive_client_certificate },
     { "HttpSetRequestProperty", call_set_request_property },
-    { "HttpSetServiceConfiguration", call_set_service_configuration },
-    { "HttpUpdateServiceConfiguration", call_update_service_configuration },
     { "HttpWaitForDemandStart", call_wait_for_demand_start },
 };
 

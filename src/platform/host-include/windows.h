@@ -206,6 +206,7 @@ typedef struct _SECURITY_ATTRIBUTES {
 #define ERROR_INSUFFICIENT_BUFFER    122
 #define ERROR_ALREADY_EXISTS         183
 #define ERROR_MORE_DATA              234
+#define ERROR_NO_MORE_ITEMS          259
 #define ERROR_OPERATION_ABORTED      995
 #define ERROR_IO_PENDING             997
 #define ERROR_DLL_INIT_FAILED        1114
