@@ -19,7 +19,12 @@
 #include "request_layout.h"
 
 enum {
-    BUFFER_SIZE = 16384,
+    /* The receive buffer starts small, so that an idle keep-alive
+     * connection costs little, and grows once when bytes pile up (an
+     * unread body, pipelined requests). Heads need no room of their own:
+     * the parser keeps what it needs of them. */
+    INITIAL_BUFFER_SIZE = 4096,
+    MAX_BUFFER_SIZE = 16384,
     /* The driver-wide IdleConnection and HeaderWait (http-server-api.md
      * §5): what the first request of a connection gets. */
     DRIVER_TIMER_SECONDS = 120,
@@ -94,6 +99,7 @@ struct connection {
     int dropped; /* out of the maps: the last references are in flight */
     phase phase;
     char *buffer;
+    size_t buffer_size;
     size_t decoded_start, decoded_end; /* decoded body bytes not yet read */
     size_t raw_start, raw_end;         /* received bytes not yet parsed */
     request_parser parser;
@@ -182,7 +188,7 @@ static void post_receive(connection *conn)
         return;
     if (conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end) {
         conn->decoded_start = conn->decoded_end = conn->raw_start = conn->raw_end = 0;
-    } else if (conn->raw_end == BUFFER_SIZE) {
+    } else if (conn->raw_end == conn->buffer_size) {
         /* Move what is kept to the front: decoded bytes, then raw ones. */
         size_t decoded = conn->decoded_end - conn->decoded_start;
         size_t raw = conn->raw_end - conn->raw_start;
@@ -193,9 +199,18 @@ static void post_receive(connection *conn)
         conn->raw_start = decoded;
         conn->raw_end = decoded + raw;
     }
-    if (conn->raw_end == BUFFER_SIZE)
+    if (conn->raw_end == conn->buffer_size && conn->buffer_size < MAX_BUFFER_SIZE) {
+        char *grown = plat_alloc(MAX_BUFFER_SIZE);
+        if (grown) {
+            memcpy(grown, conn->buffer, conn->raw_end);
+            plat_free(conn->buffer);
+            conn->buffer = grown;
+            conn->buffer_size = MAX_BUFFER_SIZE;
+        }
+    }
+    if (conn->raw_end == conn->buffer_size)
         return; /* full: the application reads first */
-    WSABUF buffer = { (ULONG)(BUFFER_SIZE - conn->raw_end), conn->buffer + conn->raw_end };
+    WSABUF buffer = { (ULONG)(conn->buffer_size - conn->raw_end), conn->buffer + conn->raw_end };
     DWORD flags = 0;
     memset(&conn->receive.overlapped, 0, sizeof(conn->receive.overlapped));
     conn->receive.kind = IO_RECEIVE;
@@ -420,7 +435,7 @@ static int flush_ready(connection *conn, const body_flusher *flusher)
     decode_body(conn);
     return conn->body_complete || conn->peer_gone || conn->closed || conn->current != flusher->request
            || conn->decoded_end - conn->decoded_start >= flusher->length
-           || (conn->raw_end == BUFFER_SIZE && !conn->receive_pending);
+           || (conn->raw_end == conn->buffer_size && !conn->receive_pending);
 }
 
 /* Takes the flusher off the connection once it may go on: wakes a
@@ -836,7 +851,7 @@ static void run(connection *conn)
 void connection_start(SOCKET socket, int https, uint16_t local_port)
 {
     connection *conn = plat_alloc_zeroed(sizeof(*conn));
-    char *buffer = conn ? plat_alloc(BUFFER_SIZE) : NULL;
+    char *buffer = conn ? plat_alloc(INITIAL_BUFFER_SIZE) : NULL;
     if (!buffer || !CreateIoCompletionPort((HANDLE)socket, engine_port(), 0, 0)) {
         plat_free(conn);
         plat_free(buffer);
@@ -852,6 +867,7 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     conn->https = https;
     conn->local_port = local_port;
     conn->buffer = buffer;
+    conn->buffer_size = INITIAL_BUFFER_SIZE;
     conn->local_length = sizeof(conn->local);
     conn->remote_length = sizeof(conn->remote);
     getsockname(socket, (SOCKADDR *)&conn->local, &conn->local_length);

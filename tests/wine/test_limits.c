@@ -3,7 +3,9 @@
  * queue's 503 verbosity. Expectations: data-plane.md §2.7 step 11 (Basic
  * resets without a response, Limited sends 503 and closes; HTTPERR
  * QueueFull, ConnLimit), http-server-api.md §3 (connection limits are the
- * URL group's), ruling #5 (hold up to the queue length, then 503/reset). */
+ * URL group's), ruling #5 (hold up to the queue length, then 503/reset);
+ * bandwidth limits of sessions and URL groups (HTTP_BANDWIDTH_LIMIT_INFO)
+ * and MinSendRate (HTTP_TIMEOUT_LIMIT_INFO, http-server-api.md §5). */
 #include "wine_http_client.h"
 
 #include <stdio.h>
@@ -170,6 +172,139 @@ static void connection_limit_limited(void **state)
     connection_limit(state, Http503ResponseVerbosityLimited);
 }
 
+static void set_bandwidth(fixture *f, BOOL on_session, ULONG bytes_per_second)
+{
+    HTTP_BANDWIDTH_LIMIT_INFO info;
+    memset(&info, 0, sizeof(info));
+    info.Flags.Present = 1;
+    info.MaxBandwidth = bytes_per_second;
+    HTTP_QOS_SETTING_INFO qos = { HttpQosSettingTypeBandwidth, &info };
+    ULONG result = on_session
+                       ? HttpSetServerSessionProperty(f->server.session, HttpServerQosProperty, &qos, sizeof(qos))
+                       : HttpSetUrlGroupProperty(f->server.group, HttpServerQosProperty, &qos, sizeof(qos));
+    assert_int_equal(result, NO_ERROR);
+}
+
+typedef struct download {
+    SOCKET client;
+    char *body;
+    size_t expected, received;
+    ULONGLONG first_byte, last_byte;
+} download;
+
+static void read_download(void *argument)
+{
+    download *job = argument;
+    char chunk[16384];
+    while (job->received < job->expected) {
+        int got = recv(job->client, chunk, sizeof(chunk), 0);
+        if (got <= 0)
+            break;
+        if (!job->first_byte)
+            job->first_byte = GetTickCount64();
+        job->received += (size_t)got;
+        job->last_byte = GetTickCount64();
+    }
+}
+
+/* Sends a body of length bytes to a GET and measures, on the client, the
+ * rate from the first byte to the last; the head counts too. */
+static double download_rate(fixture *f, size_t length)
+{
+    SOCKET client = send_get(f, "/download");
+    HTTP_REQUEST_ID id = receive(f);
+    char *body = malloc(length);
+    assert_non_null(body);
+    memset(body, 'x', length);
+    download job = { client, body, length, 0, 0, 0 };
+    test_thread *thread = test_thread_start(read_download, &job);
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    HTTP_DATA_CHUNK chunk;
+    memset(&chunk, 0, sizeof(chunk));
+    chunk.DataChunkType = HttpDataChunkFromMemory;
+    chunk.FromMemory.pBuffer = body;
+    chunk.FromMemory.BufferLength = (ULONG)length;
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    assert_int_equal(HttpSendHttpResponse(f->server.queue, id, 0, &response, NULL, NULL, NULL, 0, NULL, NULL),
+                     NO_ERROR);
+    test_thread_join(thread);
+    assert_true(job.received > length);
+    client_close(&client);
+    free(body);
+    return (double)job.received * 1000.0 / (double)(job.last_byte - job.first_byte);
+}
+
+static void assert_rate_near(double rate, double limit)
+{
+    print_message("%.0f bytes/s under a limit of %.0f\n", rate, limit);
+    if (rate > limit * 1.10 || rate < limit * 0.90)
+        fail_msg("%.0f bytes/s is not within 10%% of %.0f", rate, limit);
+}
+
+/* §3 (HTTP_BANDWIDTH_LIMIT_INFO), issue 11: MaxBandwidth on the URL group
+ * throttles the response to that rate (here 200 KiB/s over 3 s), without
+ * bursts above a small window. */
+static void bandwidth_of_the_group(void **state)
+{
+    fixture *f = *state;
+    set_bandwidth(f, FALSE, 204800);
+    assert_rate_near(download_rate(f, 600 * 1024), 204800);
+}
+
+/* The session's limit applies to its groups too, and the stricter of the
+ * two wins. */
+static void stricter_session_bandwidth_wins(void **state)
+{
+    fixture *f = *state;
+    set_bandwidth(f, FALSE, 409600);
+    set_bandwidth(f, TRUE, 204800);
+    assert_rate_near(download_rate(f, 600 * 1024), 204800);
+}
+
+/* http-server-api.md §5 (MinSendRate): a client that reads slower than the
+ * rate is cut off, and the send fails; here it reads nothing of 64 MiB
+ * with MinSendRate at 1 MB/s. */
+static void min_send_rate_cuts_a_slow_reader(void **state)
+{
+    fixture *f = *state;
+    HTTP_TIMEOUT_LIMIT_INFO timeouts;
+    memset(&timeouts, 0, sizeof(timeouts));
+    timeouts.Flags.Present = 1;
+    timeouts.MinSendRate = 1000000;
+    assert_int_equal(
+        HttpSetUrlGroupProperty(f->server.group, HttpServerTimeoutsProperty, &timeouts, sizeof(timeouts)), NO_ERROR);
+    SOCKET client = send_get(f, "/huge");
+    int small = 4096;
+    setsockopt(client, SOL_SOCKET, SO_RCVBUF, (const char *)&small, sizeof(small));
+    HTTP_REQUEST_ID id = receive(f);
+    enum { HUGE = 64 * 1024 * 1024 };
+    char *body = calloc(1, HUGE);
+    assert_non_null(body);
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.StatusCode = 200;
+    HTTP_DATA_CHUNK chunk;
+    memset(&chunk, 0, sizeof(chunk));
+    chunk.DataChunkType = HttpDataChunkFromMemory;
+    chunk.FromMemory.pBuffer = body;
+    chunk.FromMemory.BufferLength = HUGE;
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    ULONGLONG start = GetTickCount64();
+    ULONG result = HttpSendHttpResponse(f->server.queue, id, 0, &response, NULL, NULL, NULL, 0, NULL, NULL);
+    ULONGLONG elapsed = GetTickCount64() - start;
+    free(body);
+    assert_int_not_equal(result, NO_ERROR);
+    if (elapsed > 90 * 1000)
+        fail_msg("the slow reader held the send for %llu ms", (unsigned long long)elapsed);
+    client_close(&client);
+}
+
 #define SERVED(test) cmocka_unit_test_setup_teardown(test, open_fixture, close_fixture)
 
 int main(void)
@@ -179,6 +314,9 @@ int main(void)
         SERVED(queue_length_limited),
         SERVED(connection_limit_basic),
         SERVED(connection_limit_limited),
+        SERVED(bandwidth_of_the_group),
+        SERVED(stricter_session_bandwidth_wins),
+        SERVED(min_send_rate_cuts_a_slow_reader),
     };
     return RUN_SUITE("limits", tests);
 }
