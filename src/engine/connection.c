@@ -540,7 +540,7 @@ static action admit_request(connection *conn)
         .local_host = conn->local_host,
         .local_host_length = conn->local_host_length,
         .local_port = conn->local_port,
-        .limits = COOKED_URL_DEFAULT_LIMITS,
+        .limits = engine_limits()->url,
     };
     engine_request *request = plat_alloc_zeroed(sizeof(*request));
     size_t capacity = cooked_url_capacity(&input);
@@ -873,8 +873,7 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     getsockname(socket, (SOCKADDR *)&conn->local, &conn->local_length);
     getpeername(socket, (SOCKADDR *)&conn->remote, &conn->remote_length);
     format_local_host(conn);
-    request_parser_limits limits = REQUEST_PARSER_DEFAULT_LIMITS;
-    request_parser_init(&conn->parser, &limits);
+    request_parser_init(&conn->parser, &engine_limits()->parser);
     conn->idle_seconds = conn->header_wait_seconds = DRIVER_TIMER_SECONDS;
     conn->body_seconds = conn->drain_seconds = DRIVER_TIMER_SECONDS;
     engine_connection_track(conn, 1);

@@ -11,6 +11,8 @@
 #include "key_map.h"
 #include "objects.h"
 #include "platform.h"
+#include "request_limits.h"
+#include "token_bucket.h"
 #include "url_prefix.h"
 
 /* One worker: under Wine an overlapped socket read completes by an APC to
@@ -77,6 +79,8 @@ static struct {
     key_map pacers;
     _Atomic uint64_t next_request_id;
     _Atomic uint64_t next_connection_id;
+    _Atomic uint32_t live_connections;
+    request_limits limits; /* read once, when the engine starts */
 } engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT,
               .group_connections_lock = SRWLOCK_INIT, .pacers_lock = SRWLOCK_INIT };
 
@@ -133,9 +137,39 @@ static void queue_closed(request_queue *queue)
     engine_cache_drop_queue(queue);
 }
 
+/* The registry values Windows reads at service start (§5.6); absent ones
+ * keep Windows' defaults. */
+static void read_limits(request_limits *limits)
+{
+    static const WCHAR *const names[LIMIT_COUNT] = {
+        [LIMIT_MAX_FIELD_LENGTH] = L"MaxFieldLength",
+        [LIMIT_MAX_REQUEST_BYTES] = L"MaxRequestBytes",
+        [LIMIT_URL_SEGMENT_MAX_LENGTH] = L"UrlSegmentMaxLength",
+        [LIMIT_URL_SEGMENT_MAX_COUNT] = L"UrlSegmentMaxCount",
+        [LIMIT_MAX_CONNECTIONS] = L"MaxConnections",
+    };
+    request_limits_defaults(limits);
+    HKEY key;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Services\\HTTP\\Parameters", 0, KEY_READ,
+                      &key) != ERROR_SUCCESS)
+        return;
+    for (int i = 0; i < LIMIT_COUNT; i++) {
+        DWORD value, size = sizeof(value);
+        if (RegGetValueW(key, NULL, names[i], RRF_RT_REG_DWORD, NULL, &value, &size) == ERROR_SUCCESS)
+            request_limits_take(limits, (request_limit)i, value);
+    }
+    RegCloseKey(key);
+}
+
+const request_limits *engine_limits(void)
+{
+    return &engine.limits;
+}
+
 static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
 {
     (void)once, (void)parameter, (void)context;
+    read_limits(&engine.limits);
     WSADATA data;
     if (WSAStartup(MAKEWORD(2, 2), &data))
         return FALSE;
@@ -362,19 +396,13 @@ void engine_group_connection_leave(uint64_t group_id)
     ReleaseSRWLockExclusive(&engine.group_connections_lock);
 }
 
-/* A token bucket of response bytes: filled at the object's MaxBandwidth,
- * holding at most a tenth of a second of them, so a send never bursts
- * above that window. Tokens are counted in thousandths of a byte so that
- * slow rates lose nothing to rounding. */
+/* A session's or URL group's token bucket (token_bucket.h), shared by
+ * its requests. */
 struct send_pacer {
     volatile LONG references;
     SRWLOCK lock;
-    ULONG rate;          /* bytes per second */
-    int64_t milli_tokens;
-    uint64_t refilled_at; /* GetTickCount64() */
+    token_bucket bucket;
 };
-
-enum { PACER_MIN_WINDOW = 1024 };
 
 send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
 {
@@ -386,7 +414,7 @@ send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
         void *replaced;
         pacer->references = 1; /* the map's */
         InitializeSRWLock(&pacer->lock);
-        pacer->refilled_at = GetTickCount64();
+        token_bucket_init(&pacer->bucket, rate, GetTickCount64());
         if (!key_map_put(&engine.pacers, owner_id, pacer, &replaced)) {
             plat_free(pacer);
             pacer = NULL;
@@ -394,7 +422,10 @@ send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
     }
     if (pacer) {
         InterlockedIncrement(&pacer->references);
-        pacer->rate = rate; /* a changed limit applies from now on */
+        /* A changed limit applies from now on. */
+        AcquireSRWLockExclusive(&pacer->lock);
+        pacer->bucket.rate = rate ? rate : 1;
+        ReleaseSRWLockExclusive(&pacer->lock);
     }
     ReleaseSRWLockExclusive(&engine.pacers_lock);
     return pacer;
@@ -406,24 +437,18 @@ void engine_pacer_release(send_pacer *pacer)
         plat_free(pacer);
 }
 
-size_t engine_pacer_window(const send_pacer *pacer)
+size_t engine_pacer_window(send_pacer *pacer)
 {
-    size_t window = pacer->rate / 10;
-    return window < PACER_MIN_WINDOW ? PACER_MIN_WINDOW : window;
+    AcquireSRWLockShared(&pacer->lock);
+    size_t window = token_bucket_window(&pacer->bucket);
+    ReleaseSRWLockShared(&pacer->lock);
+    return window;
 }
 
 DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes)
 {
     AcquireSRWLockExclusive(&pacer->lock);
-    uint64_t now = GetTickCount64();
-    int64_t rate = pacer->rate;
-    int64_t full = (int64_t)engine_pacer_window(pacer) * 1000;
-    pacer->milli_tokens += (int64_t)(now - pacer->refilled_at) * rate;
-    if (pacer->milli_tokens > full)
-        pacer->milli_tokens = full;
-    pacer->refilled_at = now;
-    pacer->milli_tokens -= (int64_t)bytes * 1000;
-    DWORD wait = pacer->milli_tokens >= 0 ? 0 : (DWORD)((-pacer->milli_tokens + rate - 1) / rate);
+    DWORD wait = token_bucket_reserve(&pacer->bucket, bytes, GetTickCount64());
     ReleaseSRWLockExclusive(&pacer->lock);
     return wait;
 }
@@ -466,10 +491,18 @@ uint64_t engine_next_connection_id(void)
 
 void engine_connection_track(connection *conn, int add)
 {
-    if (add)
+    if (add) {
+        atomic_fetch_add(&engine.live_connections, 1);
         id_map_insert(&engine.connections, connection_id(conn), conn);
-    else
+    } else {
         id_map_remove(&engine.connections, connection_id(conn), conn);
+        atomic_fetch_sub(&engine.live_connections, 1);
+    }
+}
+
+int engine_connection_allowed(void)
+{
+    return atomic_load(&engine.live_connections) < engine.limits.max_connections;
 }
 
 connection *engine_connection_find(HTTP_CONNECTION_ID id)

@@ -12,6 +12,7 @@
 
 #include "byte_range.h"
 #include "cooked_url.h"
+#include "request_limits.h"
 #include "engine.h"
 #include "http_error.h"
 #include "request_parser.h"
@@ -38,6 +39,10 @@ HTTP_REQUEST_ID engine_request_register(engine_request *request);
 void engine_request_unregister(engine_request *request);
 uint64_t engine_next_connection_id(void);
 void engine_connection_track(connection *conn, int add);
+/* MaxConnections (§5.6): whether one more connection may be served. */
+int engine_connection_allowed(void);
+/* The registry's request limits, read when the engine started. */
+const request_limits *engine_limits(void);
 connection *engine_connection_find(HTTP_CONNECTION_ID id); /* with a reference */
 
 int engine_owner_is_queue(uint64_t owner);
@@ -58,7 +63,7 @@ void engine_group_connection_leave(uint64_t group_id);
 typedef struct send_pacer send_pacer;
 send_pacer *engine_pacer(uint64_t owner_id, ULONG rate);
 void engine_pacer_release(send_pacer *pacer);
-size_t engine_pacer_window(const send_pacer *pacer);
+size_t engine_pacer_window(send_pacer *pacer);
 DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes);
 
 /* Routes a cooked request; takes the routing lock. */

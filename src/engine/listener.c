@@ -180,7 +180,10 @@ void listener_accept_done(io_operation *operation, DWORD error)
     }
     setsockopt(accepted, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (const char *)&slot->listening,
                sizeof(slot->listening));
-    connection_start(accepted, owner->https, owner->port);
+    if (engine_connection_allowed())
+        connection_start(accepted, owner->https, owner->port);
+    else
+        closesocket(accepted); /* over MaxConnections: refused */
     if (!owner->closing)
         post_accept(slot);
     listener_release(owner);

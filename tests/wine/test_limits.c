@@ -12,32 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-    v2_server server;
-    USHORT port;
-    SOCKET client;
-    receive_buffer request;
-    char answer[8192];
-} fixture;
-
-static int open_fixture(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-    if (!f)
-        return -1;
-    *state = f;
-    return serving_fixture_open(&f->server, &f->port, &f->client, NULL, 0, 7, FALSE);
-}
-
-static int close_fixture(void **state)
-{
-    fixture *f = *state;
-    if (!f)
-        return -1;
-    int result = serving_fixture_close(&f->server, &f->client, NULL, 0);
-    free(f);
-    return result;
-}
+typedef served_fixture fixture;
 
 static void set_queue_value(fixture *f, HTTP_SERVER_PROPERTY property, ULONG value)
 {
@@ -61,15 +36,6 @@ static SOCKET send_get(fixture *f, const char *path)
     assert_true(format_simple_request(request, sizeof(request), "GET", path, f->port) > 0);
     assert_true(client_send_string(client, request));
     return client;
-}
-
-static HTTP_REQUEST_ID receive(fixture *f)
-{
-    ULONG bytes = 0;
-    assert_int_equal(receive_request_within(f->server.queue, HTTP_NULL_ID, 0, &f->request, sizeof(f->request),
-                                            CLIENT_TIMEOUT_MS, &bytes),
-                     NO_ERROR);
-    return f->request.v1.RequestId;
 }
 
 static void answer_and_read(fixture *f, SOCKET client, HTTP_REQUEST_ID id)
@@ -112,10 +78,10 @@ static void queue_length(void **state, HTTP_503_RESPONSE_VERBOSITY verbosity)
     Sleep(200);
     SOCKET third = send_get(f, "/3");
     expect_refusal(f, third, verbosity);
-    HTTP_REQUEST_ID id = receive(f);
+    HTTP_REQUEST_ID id = served_receive(f);
     assert_string_equal(f->request.v1.pRawUrl, "/1");
     answer_and_read(f, first, id);
-    id = receive(f);
+    id = served_receive(f);
     assert_string_equal(f->request.v1.pRawUrl, "/2");
     answer_and_read(f, second, id);
     client_close(&first);
@@ -142,9 +108,9 @@ static void connection_limit(void **state, HTTP_503_RESPONSE_VERBOSITY verbosity
     set_connection_limit(f, 2);
     set_queue_value(f, HttpServer503VerbosityProperty, (ULONG)verbosity);
     SOCKET first = send_get(f, "/a");
-    answer_and_read(f, first, receive(f));
+    answer_and_read(f, first, served_receive(f));
     SOCKET second = send_get(f, "/b");
-    answer_and_read(f, second, receive(f));
+    answer_and_read(f, second, served_receive(f));
     SOCKET third = send_get(f, "/c");
     expect_refusal(f, third, verbosity);
     client_close(&third);
@@ -152,11 +118,11 @@ static void connection_limit(void **state, HTTP_503_RESPONSE_VERBOSITY verbosity
     char request[256];
     assert_true(format_simple_request(request, sizeof(request), "GET", "/a-again", f->port) > 0);
     assert_true(client_send_string(first, request));
-    answer_and_read(f, first, receive(f));
+    answer_and_read(f, first, served_receive(f));
     client_close(&second);
     Sleep(300); /* the server sees the close */
     SOCKET fourth = send_get(f, "/d");
-    answer_and_read(f, fourth, receive(f));
+    answer_and_read(f, fourth, served_receive(f));
     assert_string_equal(f->request.v1.pRawUrl, "/d");
     client_close(&first);
     client_close(&fourth);
@@ -212,7 +178,7 @@ static void read_download(void *argument)
 static double download_rate(fixture *f, size_t length)
 {
     SOCKET client = send_get(f, "/download");
-    HTTP_REQUEST_ID id = receive(f);
+    HTTP_REQUEST_ID id = served_receive(f);
     char *body = malloc(length);
     assert_non_null(body);
     memset(body, 'x', length);
@@ -281,7 +247,7 @@ static void min_send_rate_cuts_a_slow_reader(void **state)
     SOCKET client = send_get(f, "/huge");
     int small = 4096;
     setsockopt(client, SOL_SOCKET, SO_RCVBUF, (const char *)&small, sizeof(small));
-    HTTP_REQUEST_ID id = receive(f);
+    HTTP_REQUEST_ID id = served_receive(f);
     enum { HUGE = 64 * 1024 * 1024 };
     char *body = calloc(1, HUGE);
     assert_non_null(body);
@@ -305,7 +271,7 @@ static void min_send_rate_cuts_a_slow_reader(void **state)
     client_close(&client);
 }
 
-#define SERVED(test) cmocka_unit_test_setup_teardown(test, open_fixture, close_fixture)
+#define SERVED(test) cmocka_unit_test_setup_teardown(test, served_fixture_setup, served_fixture_teardown)
 
 int main(void)
 {

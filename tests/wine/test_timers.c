@@ -16,32 +16,7 @@
 
 enum { EARLIEST_MS = 700, LATEST_MS = 3500, QUIET_MS = 2500 };
 
-typedef struct fixture {
-    v2_server server;
-    USHORT port;
-    SOCKET client;
-    receive_buffer request;
-    char answer[8192];
-} fixture;
-
-static int open_fixture(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-    if (!f)
-        return -1;
-    *state = f;
-    return serving_fixture_open(&f->server, &f->port, &f->client, NULL, 0, 7, TRUE);
-}
-
-static int close_fixture(void **state)
-{
-    fixture *f = *state;
-    if (!f)
-        return -1;
-    int result = serving_fixture_close(&f->server, &f->client, NULL, 0);
-    free(f);
-    return result;
-}
+typedef served_fixture fixture;
 
 /* Sets the group's timers (0: not set, the session's or the default). */
 static void set_timeouts(fixture *f, USHORT entity_body, USHORT drain, USHORT request_queue, USHORT idle,
@@ -66,22 +41,13 @@ static void set_verbosity(fixture *f, HTTP_503_RESPONSE_VERBOSITY verbosity)
                      NO_ERROR);
 }
 
-static HTTP_REQUEST_ID receive(fixture *f)
-{
-    ULONG bytes = 0;
-    assert_int_equal(receive_request_within(f->server.queue, HTTP_NULL_ID, 0, &f->request, sizeof(f->request),
-                                            CLIENT_TIMEOUT_MS, &bytes),
-                     NO_ERROR);
-    return f->request.v1.RequestId;
-}
-
 /* One keep-alive GET, answered: the connection's first request is done. */
 static void serve_one(fixture *f, SOCKET client, const char *path)
 {
     char request[256];
     assert_true(format_simple_request(request, sizeof(request), "GET", path, f->port) > 0);
     assert_true(client_send_string(client, request));
-    assert_int_equal(send_simple_response(f->server.queue, receive(f), 200, "OK"), NO_ERROR);
+    assert_int_equal(send_simple_response(f->server.queue, served_receive(f), 200, "OK"), NO_ERROR);
     client_response response;
     assert_true(client_receive_response(client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
     assert_int_equal(response.status, 200);
@@ -129,7 +95,7 @@ static void first_request_uses_the_driver_timers(void **state)
     assert_true(client_send_all(f->client, request, 10)); /* half a head: HeaderWait */
     client_assert_hears_nothing(f->client, QUIET_MS);
     assert_true(client_send_all(f->client, request + 10, length - 10));
-    assert_int_equal(send_simple_response(f->server.queue, receive(f), 200, "OK"), NO_ERROR);
+    assert_int_equal(send_simple_response(f->server.queue, served_receive(f), 200, "OK"), NO_ERROR);
     client_response response;
     assert_true(client_receive_response(f->client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
     assert_int_equal(response.status, 200);
@@ -178,7 +144,7 @@ static void entity_body_stops(void **state)
     set_timeouts(f, 1, 0, 0, 0, 0);
     send_post_head(f, 100);
     assert_true(client_send_all(f->client, "0123456789", 10));
-    HTTP_REQUEST_ID id = receive(f);
+    HTTP_REQUEST_ID id = served_receive(f);
     assert_timer_took(closed_after(f, f->client, CLIENT_ENDED_GRACEFULLY), 0);
     char body[128];
     ULONG bytes = 0, result;
@@ -197,7 +163,7 @@ static void entity_body_rearmed_by_data(void **state)
     set_timeouts(f, 1, 0, 0, 0, 0);
     enum { BODY = 8 };
     send_post_head(f, BODY);
-    HTTP_REQUEST_ID id = receive(f);
+    HTTP_REQUEST_ID id = served_receive(f);
     char body[BODY];
     size_t got = 0;
     for (int i = 0; i < BODY; i++) {
@@ -226,7 +192,7 @@ static void drain_entity_body(void **state)
     set_timeouts(f, 0, 1, 0, 0, 0);
     send_post_head(f, 100);
     assert_true(client_send_all(f->client, "0123456789", 10));
-    assert_int_equal(send_simple_response(f->server.queue, receive(f), 200, "OK"), NO_ERROR);
+    assert_int_equal(send_simple_response(f->server.queue, served_receive(f), 200, "OK"), NO_ERROR);
     client_response response;
     assert_true(client_receive_response(f->client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
     assert_int_equal(response.status, 200);
@@ -285,7 +251,7 @@ static void maxushort_is_off(void **state)
     serve_one(f, f->client, "/second");
 }
 
-#define SERVED(test) cmocka_unit_test_setup_teardown(test, open_fixture, close_fixture)
+#define SERVED(test) cmocka_unit_test_setup_teardown(test, served_fixture_setup_connected, served_fixture_teardown)
 
 int main(void)
 {

@@ -563,6 +563,44 @@ int serving_fixture_close(v2_server *server, SOCKET *client, OVERLAPPED *slots, 
     return HttpTerminate(HTTP_INITIALIZE_SERVER, NULL) == NO_ERROR ? 0 : -1;
 }
 
+static int served_fixture_open(void **state, BOOL connect_client)
+{
+    served_fixture *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    *state = f;
+    return serving_fixture_open(&f->server, &f->port, &f->client, NULL, 0, 7, connect_client);
+}
+
+int served_fixture_setup_connected(void **state)
+{
+    return served_fixture_open(state, TRUE);
+}
+
+int served_fixture_setup(void **state)
+{
+    return served_fixture_open(state, FALSE);
+}
+
+int served_fixture_teardown(void **state)
+{
+    served_fixture *f = *state;
+    if (!f)
+        return -1;
+    int result = serving_fixture_close(&f->server, &f->client, NULL, 0);
+    free(f);
+    return result;
+}
+
+HTTP_REQUEST_ID served_receive(served_fixture *f)
+{
+    ULONG bytes = 0;
+    assert_int_equal(receive_request_within(f->server.queue, HTTP_NULL_ID, 0, &f->request, sizeof(f->request),
+                                            CLIENT_TIMEOUT_MS, &bytes),
+                     NO_ERROR);
+    return f->request.v1.RequestId;
+}
+
 /* ---- request queue ------------------------------------------------------ */
 
 static INIT_ONCE watchdog_once = INIT_ONCE_STATIC_INIT;

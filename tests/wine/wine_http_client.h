@@ -182,6 +182,23 @@ int serving_fixture_open(v2_server *server, USHORT *port, SOCKET *client, OVERLA
  * HttpTerminate fails. */
 int serving_fixture_close(v2_server *server, SOCKET *client, OVERLAPPED *slots, size_t slot_count);
 
+/* The fixture of suites that need no OVERLAPPED slots: a v2 server with
+ * "http://localhost:<port>/" (URL context 7) and, for the connected setup,
+ * one client. cmocka setups and teardown; *state is the fixture. */
+typedef struct served_fixture {
+    v2_server server;
+    USHORT port;
+    SOCKET client;
+    receive_buffer request;
+    char answer[8192];
+} served_fixture;
+int served_fixture_setup_connected(void **state);
+int served_fixture_setup(void **state);
+int served_fixture_teardown(void **state);
+/* Receives the next request into f->request within CLIENT_TIMEOUT_MS
+ * (failing the test otherwise) and returns its ID. */
+HTTP_REQUEST_ID served_receive(served_fixture *f);
+
 /* ---- request queue ------------------------------------------------------ */
 
 /* Bounds calls that could block forever (synchronous receives): if

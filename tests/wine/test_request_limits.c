@@ -1,0 +1,130 @@
+/* The driver-wide request limits read from the registry, as Windows reads
+ * them at service start (data-plane.md §5.6, KB820129): MaxRequestBytes,
+ * MaxFieldLength, UrlSegmentMaxLength and UrlSegmentMaxCount, under
+ * HKLM\System\CurrentControlSet\Services\HTTP\Parameters. The values are
+ * written before the engine starts in this process (it reads them once)
+ * and deleted at the end: the Wine prefix of the tests has none of its
+ * own, and ctest runs this suite alone (RUN_SERIAL), so no other test
+ * process starts its engine meanwhile. A head or line over the limits gets
+ * 400 (§5.6: "Request Too Long", never 431, ruling #20), a path segment
+ * too long or too many segments 400 (HTTPERR URL_Length / URL). */
+#include "wine_http_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const WCHAR parameters_key[] = L"System\\CurrentControlSet\\Services\\HTTP\\Parameters";
+
+static const struct {
+    const WCHAR *name;
+    DWORD value;
+} test_values[] = {
+    { L"MaxRequestBytes", 1024 },
+    { L"MaxFieldLength", 512 },
+    { L"UrlSegmentMaxLength", 8 },
+    { L"UrlSegmentMaxCount", 3 },
+};
+
+static BOOL write_limits(void)
+{
+    HKEY key;
+    if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, parameters_key, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL))
+        return FALSE;
+    BOOL ok = TRUE;
+    for (size_t i = 0; i < COUNT_OF(test_values); i++)
+        ok &= RegSetValueExW(key, test_values[i].name, 0, REG_DWORD, (const BYTE *)&test_values[i].value,
+                             sizeof(DWORD)) == ERROR_SUCCESS;
+    RegCloseKey(key);
+    return ok;
+}
+
+static void delete_limits(void)
+{
+    HKEY key;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, parameters_key, 0, KEY_SET_VALUE, &key))
+        return;
+    for (size_t i = 0; i < COUNT_OF(test_values); i++)
+        RegDeleteValueW(key, test_values[i].name);
+    RegCloseKey(key);
+}
+
+typedef served_fixture fixture;
+
+/* Sends "GET <path>" with one extra header of header_bytes ('x' times) and
+ * returns the status the client got: the application's 200, or the
+ * engine's own answer. */
+static int status_for(fixture *f, const char *path, size_t extra_headers, size_t header_bytes)
+{
+    char *request = malloc(4096 + extra_headers * (header_bytes + 16));
+    assert_non_null(request);
+    int length = sprintf(request, "GET %s HTTP/1.1\r\nHost: localhost:%u\r\n", path, (unsigned)f->port);
+    for (size_t i = 0; i < extra_headers; i++) {
+        length += sprintf(request + length, "X-Pad%u: ", (unsigned)i);
+        memset(request + length, 'x', header_bytes);
+        length += (int)header_bytes;
+        length += sprintf(request + length, "\r\n");
+    }
+    length += sprintf(request + length, "\r\n");
+    SOCKET client = client_connect_or_fail(f->port);
+    assert_true(client_send_all(client, request, (size_t)length));
+    free(request);
+    /* An answer of the engine's own comes at once; a request that reached
+     * the application is answered here with 200. */
+    client_response response;
+    if (!client_receive_response(client, f->answer, sizeof(f->answer), FALSE, 700, &response)) {
+        assert_int_equal(send_simple_response(f->server.queue, served_receive(f), 200, "OK"), NO_ERROR);
+        assert_true(
+            client_receive_response(client, f->answer, sizeof(f->answer), FALSE, CLIENT_TIMEOUT_MS, &response));
+    }
+    client_close(&client);
+    return response.status;
+}
+
+/* MaxRequestBytes 1024: lines of 400 bytes each pass MaxFieldLength (512),
+ * three of them make the head too long. */
+static void max_request_bytes(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(status_for(f, "/ok", 1, 400), 200);
+    assert_int_equal(status_for(f, "/ok", 3, 400), 400);
+    assert_non_null(strstr(f->answer, "Request Too Long"));
+}
+
+/* MaxFieldLength 512: one header line of 600 bytes, in a head under 1024. */
+static void max_field_length(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(status_for(f, "/ok", 1, 450), 200);
+    assert_int_equal(status_for(f, "/ok", 1, 600), 400);
+    assert_non_null(strstr(f->answer, "Request Too Long"));
+}
+
+/* UrlSegmentMaxLength 8 and UrlSegmentMaxCount 3, on the cooked path. */
+static void url_segments(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(status_for(f, "/abcdefgh", 0, 0), 200);
+    assert_int_equal(status_for(f, "/abcdefghi", 0, 0), 400);
+    assert_int_equal(status_for(f, "/a/b/c", 0, 0), 200);
+    assert_int_equal(status_for(f, "/a/b/c/d", 0, 0), 400);
+}
+
+#define SERVED(test) cmocka_unit_test_setup_teardown(test, served_fixture_setup, served_fixture_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        SERVED(max_request_bytes),
+        SERVED(max_field_length),
+        SERVED(url_segments),
+    };
+    if (!write_limits()) {
+        fprintf(stderr, "cannot write the registry's HTTP parameters\n");
+        delete_limits();
+        return 1;
+    }
+    int failed = RUN_SUITE("registry request limits", tests);
+    delete_limits();
+    return failed;
+}
