@@ -25,9 +25,7 @@ enum {
      * the parser keeps what it needs of them. */
     INITIAL_BUFFER_SIZE = 4096,
     MAX_BUFFER_SIZE = 16384,
-    /* The driver-wide IdleConnection and HeaderWait (http-server-api.md
-     * §5): what the first request of a connection gets. */
-    DRIVER_TIMER_SECONDS = 120,
+    DEFAULT_TIMER_SECONDS = 120,
     TIMER_OFF = 0xFFFF, /* MAXUSHORT disables a timer */
 };
 
@@ -625,9 +623,10 @@ static action admit_request(connection *conn)
     request->timeouts = target.timeouts;
     request->pacers[0] = group ? engine_pacer(group, target.group_bandwidth) : NULL;
     request->pacers[1] = group ? engine_pacer(target.session_id, target.session_bandwidth) : NULL;
-    if (target.timeouts.IdleConnection < DRIVER_TIMER_SECONDS)
+    const request_limits *driver = engine_limits();
+    if (target.timeouts.IdleConnection < driver->idle_connection_seconds)
         conn->idle_seconds = target.timeouts.IdleConnection;
-    if (target.timeouts.HeaderWait < DRIVER_TIMER_SECONDS)
+    if (target.timeouts.HeaderWait < driver->header_wait_seconds)
         conn->header_wait_seconds = target.timeouts.HeaderWait;
     conn->body_seconds = target.timeouts.EntityBody;
     conn->drain_seconds = target.timeouts.DrainEntityBody;
@@ -874,8 +873,11 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     getpeername(socket, (SOCKADDR *)&conn->remote, &conn->remote_length);
     format_local_host(conn);
     request_parser_init(&conn->parser, &engine_limits()->parser);
-    conn->idle_seconds = conn->header_wait_seconds = DRIVER_TIMER_SECONDS;
-    conn->body_seconds = conn->drain_seconds = DRIVER_TIMER_SECONDS;
+    /* The driver-wide IdleConnection and HeaderWait (http-server-api.md §5,
+     * data-plane.md §9.6): what the first request of a connection gets. */
+    conn->idle_seconds = engine_limits()->idle_connection_seconds;
+    conn->header_wait_seconds = engine_limits()->header_wait_seconds;
+    conn->body_seconds = conn->drain_seconds = DEFAULT_TIMER_SECONDS;
     engine_connection_track(conn, 1);
     AcquireSRWLockExclusive(&all_connections.lock);
     conn->all_next = all_connections.first;

@@ -81,6 +81,8 @@ static struct {
     _Atomic uint64_t next_connection_id;
     _Atomic uint32_t live_connections;
     request_limits limits; /* read once, when the engine starts */
+    listen_address listen_addresses[LISTEN_ADDRESSES_MAX]; /* none: the wildcards */
+    size_t listen_count;
 } engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT,
               .group_connections_lock = SRWLOCK_INIT, .pacers_lock = SRWLOCK_INIT };
 
@@ -137,6 +139,30 @@ static void queue_closed(request_queue *queue)
     engine_cache_drop_queue(queue);
 }
 
+/* The IP listen list (HttpServiceConfigIPListenList, §9.3): the value
+ * ListenOnlyList, one address a string; when it holds any, the listeners
+ * bind those addresses instead of the wildcards. Like Windows, read once
+ * (changes are not dynamic there either). Unparsable entries are skipped. */
+static void read_listen_list(HKEY key)
+{
+    WCHAR text[1024];
+    DWORD size = sizeof(text) - 2 * sizeof(WCHAR);
+    if (RegGetValueW(key, NULL, L"ListenOnlyList", RRF_RT_REG_MULTI_SZ, NULL, text, &size) != ERROR_SUCCESS)
+        return;
+    text[size / sizeof(WCHAR)] = text[size / sizeof(WCHAR) + 1] = 0;
+    for (const WCHAR *entry = text; *entry && engine.listen_count < LISTEN_ADDRESSES_MAX;
+         entry += wcslen(entry) + 1) {
+        listen_address *address = &engine.listen_addresses[engine.listen_count];
+        if (InetPtonW(AF_INET, entry, address->bytes) == 1)
+            address->length = 4;
+        else if (InetPtonW(AF_INET6, entry, address->bytes) == 1)
+            address->length = 16;
+        else
+            continue;
+        engine.listen_count++;
+    }
+}
+
 /* The registry values Windows reads at service start (§5.6); absent ones
  * keep Windows' defaults. */
 static void read_limits(request_limits *limits)
@@ -147,6 +173,10 @@ static void read_limits(request_limits *limits)
         [LIMIT_URL_SEGMENT_MAX_LENGTH] = L"UrlSegmentMaxLength",
         [LIMIT_URL_SEGMENT_MAX_COUNT] = L"UrlSegmentMaxCount",
         [LIMIT_MAX_CONNECTIONS] = L"MaxConnections",
+        /* Where HttpSetServiceConfiguration keeps its Timeout records
+         * (docs/compat.md, ruling #35). */
+        [LIMIT_IDLE_CONNECTION_TIMEOUT] = L"IdleConnectionTimeout",
+        [LIMIT_HEADER_WAIT_TIMEOUT] = L"HeaderWaitTimeout",
     };
     request_limits_defaults(limits);
     HKEY key;
@@ -158,6 +188,7 @@ static void read_limits(request_limits *limits)
         if (RegGetValueW(key, NULL, names[i], RRF_RT_REG_DWORD, NULL, &value, &size) == ERROR_SUCCESS)
             request_limits_take(limits, (request_limit)i, value);
     }
+    read_listen_list(key);
     RegCloseKey(key);
 }
 
@@ -259,7 +290,7 @@ static ULONG open_port(const url_prefix *prefix)
     /* https prefixes are stored, but no TLS exists yet: their port stays
      * closed (README). */
     if (!prefix->https) {
-        ULONG error = listener_open(prefix->port, 0, NULL, 0, &listening);
+        ULONG error = listener_open(prefix->port, 0, engine.listen_addresses, engine.listen_count, &listening);
         if (error != NO_ERROR)
             return error;
     }

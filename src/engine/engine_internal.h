@@ -71,10 +71,17 @@ route_result engine_route(const route_request *request);
 
 /* ---- listener.c ---- */
 typedef struct listener listener;
-/* Opens the listening sockets of a port (IPv4 and IPv6 wildcard, or one
- * address). Returns NO_ERROR, ERROR_SHARING_VIOLATION, ERROR_ACCESS_DENIED
- * or the socket error. */
-ULONG listener_open(uint16_t port, int https, const uint8_t *address, size_t address_length, listener **opened);
+/* An address of the IP listen list: 4 or 16 bytes in network order. */
+enum { LISTEN_ADDRESSES_MAX = 16 };
+typedef struct listen_address {
+    uint8_t bytes[16];
+    size_t length;
+} listen_address;
+/* Opens the listening sockets of a port: the IPv4 and IPv6 wildcards, or
+ * each address of the IP listen list (count > 0; one the machine does not
+ * have is skipped). Returns NO_ERROR, ERROR_SHARING_VIOLATION,
+ * ERROR_ACCESS_DENIED or the socket error. */
+ULONG listener_open(uint16_t port, int https, const listen_address *addresses, size_t count, listener **opened);
 void listener_close(listener *listening);
 void listener_accept_done(io_operation *operation, DWORD error);
 

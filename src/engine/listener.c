@@ -25,10 +25,10 @@ struct listener {
     volatile LONG closing;
     uint16_t port;
     int https;
-    int family[2];
-    SOCKET sockets[2];
+    int family[LISTEN_ADDRESSES_MAX];
+    SOCKET sockets[LISTEN_ADDRESSES_MAX];
     size_t socket_count;
-    accept_slot slots[2 * ACCEPTS_PER_SOCKET];
+    accept_slot slots[LISTEN_ADDRESSES_MAX * ACCEPTS_PER_SOCKET];
 };
 
 static void listener_release(listener *listening)
@@ -101,7 +101,7 @@ static ULONG open_socket(int family, uint16_t port, const uint8_t *address, size
 static int post_accept(accept_slot *slot)
 {
     listener *owner = slot->owner;
-    int family = owner->family[slot->listening == owner->sockets[0] ? 0 : 1];
+    int family = owner->family[(slot - owner->slots) / ACCEPTS_PER_SOCKET];
     slot->accepted = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     if (slot->accepted == INVALID_SOCKET)
         return 0;
@@ -120,7 +120,7 @@ static int post_accept(accept_slot *slot)
     return 1;
 }
 
-ULONG listener_open(uint16_t port, int https, const uint8_t *address, size_t address_length, listener **opened)
+ULONG listener_open(uint16_t port, int https, const listen_address *addresses, size_t count, listener **opened)
 {
     listener *listening = plat_alloc_zeroed(sizeof(*listening));
     if (!listening)
@@ -128,22 +128,27 @@ ULONG listener_open(uint16_t port, int https, const uint8_t *address, size_t add
     listening->references = 1;
     listening->port = port;
     listening->https = https;
-    static const int families[] = { AF_INET, AF_INET6 };
-    for (size_t i = 0; i < 2; i++) {
-        if (address_length && (address_length == 4) != (families[i] == AF_INET))
-            continue;
+    static const listen_address wildcards[] = { { { 0 }, 4 }, { { 0 }, 16 } };
+    if (!count) {
+        addresses = wildcards;
+        count = 2;
+    }
+    for (size_t i = 0; i < count && i < LISTEN_ADDRESSES_MAX; i++) {
+        int family = addresses[i].length == 4 ? AF_INET : AF_INET6;
         int missing;
         SOCKET s = INVALID_SOCKET;
-        ULONG error = open_socket(families[i], port, address, address_length, &s, &missing);
+        ULONG error = open_socket(family, port, addresses[i].bytes, addresses[i].length, &s, &missing);
         if (error != NO_ERROR) {
-            if (missing && families[i] == AF_INET6)
+            /* No IPv6 here, or a listed address the machine does not have
+             * (Windows logs event 15005 and goes on). */
+            if ((missing && family == AF_INET6) || error == WSAEADDRNOTAVAIL)
                 continue;
             for (size_t j = 0; j < listening->socket_count; j++)
                 closesocket(listening->sockets[j]);
             plat_free(listening);
             return error;
         }
-        listening->family[listening->socket_count] = families[i];
+        listening->family[listening->socket_count] = family;
         listening->sockets[listening->socket_count++] = s;
     }
     for (size_t i = 0; i < listening->socket_count; i++)

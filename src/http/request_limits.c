@@ -11,6 +11,9 @@ static const limit_range ranges[LIMIT_COUNT] = {
     [LIMIT_URL_SEGMENT_MAX_LENGTH] = { 0, 32766 },
     [LIMIT_URL_SEGMENT_MAX_COUNT] = { 0, 16383 },
     [LIMIT_MAX_CONNECTIONS] = { 1024, 2031616 },
+    /* §9.6: greater than zero, a USHORT. */
+    [LIMIT_IDLE_CONNECTION_TIMEOUT] = { 1, 65535 },
+    [LIMIT_HEADER_WAIT_TIMEOUT] = { 1, 65535 },
 };
 
 void request_limits_defaults(request_limits *limits)
@@ -20,6 +23,7 @@ void request_limits_defaults(request_limits *limits)
     limits->parser = parser;
     limits->url = url;
     limits->max_connections = UINT32_MAX;
+    limits->idle_connection_seconds = limits->header_wait_seconds = 120;
 }
 
 void request_limits_take(request_limits *limits, request_limit which, uint32_t value)
@@ -39,8 +43,14 @@ void request_limits_take(request_limits *limits, request_limit which, uint32_t v
     case LIMIT_URL_SEGMENT_MAX_COUNT:
         limits->url.segment_max_count = value;
         break;
-    default:
+    case LIMIT_MAX_CONNECTIONS:
         limits->max_connections = value;
+        break;
+    case LIMIT_IDLE_CONNECTION_TIMEOUT:
+        limits->idle_connection_seconds = (uint16_t)value;
+        break;
+    default:
+        limits->header_wait_seconds = (uint16_t)value;
         break;
     }
 }

@@ -1,5 +1,6 @@
 /* The registry's request limits (data-plane.md §5.6, KB820129): Windows'
- * defaults, the documented ranges, and a value out of range ignored (ours). */
+ * defaults, the documented ranges, and a value out of range ignored (ours);
+ * the driver-wide timers of HttpServiceConfigTimeout (§9.6: > 0). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,8 @@ static void defaults(void **state)
     assert_int_equal(limits.url.segment_max_length, 260);
     assert_int_equal(limits.url.segment_max_count, 255);
     assert_int_equal(limits.max_connections, UINT32_MAX);
+    assert_int_equal(limits.idle_connection_seconds, 120);
+    assert_int_equal(limits.header_wait_seconds, 120);
 }
 
 typedef struct limit_case {
@@ -38,8 +41,12 @@ static uint32_t value_of(const request_limits *limits, request_limit which)
         return limits->url.segment_max_length;
     case LIMIT_URL_SEGMENT_MAX_COUNT:
         return limits->url.segment_max_count;
-    default:
+    case LIMIT_MAX_CONNECTIONS:
         return limits->max_connections;
+    case LIMIT_IDLE_CONNECTION_TIMEOUT:
+        return limits->idle_connection_seconds;
+    default:
+        return limits->header_wait_seconds;
     }
 }
 
@@ -56,6 +63,10 @@ static void ranges(void **state)
         { LIMIT_URL_SEGMENT_MAX_COUNT, 16383, 1 },  { LIMIT_URL_SEGMENT_MAX_COUNT, 16384, 0 },
         { LIMIT_MAX_CONNECTIONS, 1023, 0 },         { LIMIT_MAX_CONNECTIONS, 1024, 1 },
         { LIMIT_MAX_CONNECTIONS, 2031616, 1 },      { LIMIT_MAX_CONNECTIONS, 2031617, 0 },
+        { LIMIT_IDLE_CONNECTION_TIMEOUT, 0, 0 },    { LIMIT_IDLE_CONNECTION_TIMEOUT, 1, 1 },
+        { LIMIT_IDLE_CONNECTION_TIMEOUT, 65535, 1 }, { LIMIT_IDLE_CONNECTION_TIMEOUT, 65536, 0 },
+        { LIMIT_HEADER_WAIT_TIMEOUT, 0, 0 },        { LIMIT_HEADER_WAIT_TIMEOUT, 7, 1 },
+        { LIMIT_HEADER_WAIT_TIMEOUT, 65536, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         request_limits limits, before;

@@ -1,7 +1,8 @@
-/* The driver-wide request limits read from the registry, as Windows reads
- * them at service start (data-plane.md §5.6, KB820129): MaxRequestBytes,
- * MaxFieldLength, UrlSegmentMaxLength and UrlSegmentMaxCount, under
- * HKLM\System\CurrentControlSet\Services\HTTP\Parameters. The values are
+/* The driver-wide settings read from the registry, as Windows reads them
+ * at service start: the request limits of data-plane.md §5.6 (KB820129:
+ * MaxRequestBytes, MaxFieldLength, UrlSegmentMaxLength, UrlSegmentMaxCount),
+ * the IP listen list (§9.3) and the driver's IdleConnection timer (§9.6),
+ * under HKLM\System\CurrentControlSet\Services\HTTP\Parameters. The values are
  * written before the engine starts in this process (it reads them once)
  * and deleted at the end: the Wine prefix of the tests has none of its
  * own, and ctest runs this suite alone (RUN_SERIAL), so no other test
@@ -24,7 +25,12 @@ static const struct {
     { L"MaxFieldLength", 512 },
     { L"UrlSegmentMaxLength", 8 },
     { L"UrlSegmentMaxCount", 3 },
+    /* The driver-wide timer HttpSetServiceConfiguration stores (§9.6). */
+    { L"IdleConnectionTimeout", 1 },
 };
+
+/* §9.3: the IP listen list, as HttpSetServiceConfiguration stores it. */
+static const WCHAR listen_only_list[] = L"127.0.0.1\0";
 
 static BOOL write_limits(void)
 {
@@ -35,6 +41,8 @@ static BOOL write_limits(void)
     for (size_t i = 0; i < COUNT_OF(test_values); i++)
         ok &= RegSetValueExW(key, test_values[i].name, 0, REG_DWORD, (const BYTE *)&test_values[i].value,
                              sizeof(DWORD)) == ERROR_SUCCESS;
+    ok &= RegSetValueExW(key, L"ListenOnlyList", 0, REG_MULTI_SZ, (const BYTE *)listen_only_list,
+                         sizeof(listen_only_list)) == ERROR_SUCCESS;
     RegCloseKey(key);
     return ok;
 }
@@ -46,6 +54,7 @@ static void delete_limits(void)
         return;
     for (size_t i = 0; i < COUNT_OF(test_values); i++)
         RegDeleteValueW(key, test_values[i].name);
+    RegDeleteValueW(key, L"ListenOnlyList");
     RegCloseKey(key);
 }
 
@@ -110,6 +119,37 @@ static void url_segments(void **state)
     assert_int_equal(status_for(f, "/a/b/c/d", 0, 0), 400);
 }
 
+/* §9.3: with a listen list the port is bound on its addresses only, not
+ * on the wildcards: 127.0.0.2 (loopback too) is refused. */
+static void listen_list_binds_only_its_addresses(void **state)
+{
+    fixture *f = *state;
+    int error = 0;
+    SOCKET other = client_connect_to(0x7f000002, f->port, &error);
+    if (other != INVALID_SOCKET)
+        fail_msg("127.0.0.2:%u accepted a connection; only 127.0.0.1 is listed", (unsigned)f->port);
+    assert_int_equal(error, WSAECONNREFUSED);
+    assert_int_equal(status_for(f, "/ok", 0, 0), 200);
+}
+
+/* §9.6 and http-server-api.md §5: the driver-wide IdleConnectionTimeout
+ * is what the first request of a connection gets: a connection that sends
+ * nothing ends after about a second, without a response. */
+static void driver_idle_timeout_on_the_first_request(void **state)
+{
+    fixture *f = *state;
+    SOCKET client = client_connect_or_fail(f->port);
+    ULONGLONG start = GetTickCount64();
+    size_t received = 0;
+    client_ending ending = client_receive_until_close(client, f->answer, sizeof(f->answer), 4000, &received);
+    ULONGLONG elapsed = GetTickCount64() - start;
+    client_close(&client);
+    assert_int_equal(ending, CLIENT_ENDED_GRACEFULLY);
+    assert_int_equal(received, 0);
+    if (elapsed < 700 || elapsed > 3500)
+        fail_msg("closed after %llu ms, the driver's one-second timer was expected", (unsigned long long)elapsed);
+}
+
 #define SERVED(test) cmocka_unit_test_setup_teardown(test, served_fixture_setup, served_fixture_teardown)
 
 int main(void)
@@ -118,6 +158,8 @@ int main(void)
         SERVED(max_request_bytes),
         SERVED(max_field_length),
         SERVED(url_segments),
+        SERVED(listen_list_binds_only_its_addresses),
+        SERVED(driver_idle_timeout_on_the_first_request),
     };
     if (!write_limits()) {
         fprintf(stderr, "cannot write the registry's HTTP parameters\n");
