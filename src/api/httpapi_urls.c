@@ -7,6 +7,7 @@
 #include "handle_table.h"
 #include "initialization.h"
 #include "request_queue.h"
+#include "url_reservations.h"
 
 static int url_group_is_live(HTTP_URL_GROUP_ID group_id)
 {
@@ -25,6 +26,8 @@ static ULONG explain_add(const char *function, ULONG error)
         return reject(function, error, "the URL prefix is already registered in this process");
     case ERROR_SHARING_VIOLATION:
         return reject(function, error, "the URL's port is held by another socket");
+    case ERROR_ACCESS_DENIED:
+        return reject(function, error, "a URL reservation (HttpServiceConfigUrlAclInfo) does not let this user listen");
     default:
         return error;
     }
@@ -43,8 +46,9 @@ ULONG WINAPI HttpAddUrl(HANDLE RequestQueueHandle, PCWSTR FullyQualifiedUrl, PVO
         error = reject(function, ERROR_INVALID_PARAMETER, "FullyQualifiedUrl must not be NULL");
     else if (!initialization_server_active())
         error = reject(function, ERROR_DLL_INIT_FAILED, "HttpInitialize with HTTP_INITIALIZE_SERVER must be in force");
-    else
-        error = explain_add(function, engine_add_url(engine_owner_of_queue(RequestQueueHandle), FullyQualifiedUrl, 0));
+    else if ((error = url_reservation_check(FullyQualifiedUrl)) == NO_ERROR)
+        error = engine_add_url(engine_owner_of_queue(RequestQueueHandle), FullyQualifiedUrl, 0);
+    error = explain_add(function, error);
     request_queue_release(queue);
     return error;
 }
@@ -76,7 +80,9 @@ ULONG WINAPI HttpAddUrlToUrlGroup(HTTP_URL_GROUP_ID UrlGroupId, PCWSTR pFullyQua
     if (!pFullyQualifiedUrl)
         return reject(function, ERROR_INVALID_PARAMETER, "pFullyQualifiedUrl must not be NULL");
     uint64_t owner = engine_owner_of_group(UrlGroupId);
-    ULONG error = engine_add_url(owner, pFullyQualifiedUrl, UrlContext);
+    ULONG error = url_reservation_check(pFullyQualifiedUrl);
+    if (error == NO_ERROR)
+        error = engine_add_url(owner, pFullyQualifiedUrl, UrlContext);
     /* A close racing the add must not leave the URL behind. */
     if (error == NO_ERROR && !url_group_is_live(UrlGroupId)) {
         engine_remove_owner(owner);

@@ -321,6 +321,29 @@ void url_prefix_free(url_prefix *prefix)
     prefix->path_length = 0;
 }
 
+static int same_host(const url_prefix *a, const url_prefix *b)
+{
+    if (a->host_kind != b->host_kind)
+        return 0;
+    if (a->host_kind == URL_HOST_IP_BOUND)
+        return a->address_length == b->address_length && memcmp(a->address, b->address, a->address_length) == 0;
+    return a->host_length == b->host_length && memcmp(a->host, b->host, a->host_length * sizeof(WCHAR)) == 0;
+}
+
+size_t url_prefix_covers(const url_prefix *reservation, const url_prefix *registration)
+{
+    if (reservation->https != registration->https || reservation->port != registration->port)
+        return 0;
+    int exact_host = same_host(reservation, registration);
+    if (!exact_host && reservation->host_kind != URL_HOST_STRONG_WILDCARD)
+        return 0;
+    /* Both paths start and end with '/': a prefix of whole segments. */
+    if (reservation->path_length > registration->path_length
+        || memcmp(reservation->path, registration->path, reservation->path_length * sizeof(WCHAR)) != 0)
+        return 0;
+    return reservation->path_length * 2 + (size_t)exact_host;
+}
+
 int url_prefix_same(const url_prefix *a, const url_prefix *b)
 {
     if (a->https != b->https || a->port != b->port || a->host_kind != b->host_kind)

@@ -59,4 +59,12 @@ void url_prefix_free(url_prefix *prefix);
  * host category and host (IP literals by address) and path. */
 int url_prefix_same(const url_prefix *a, const url_prefix *b);
 
+/* Whether a URL reservation covers a registration (ruling #60): same
+ * scheme and port; the same host, or a reservation for the strong wildcard
+ * "+" (which stands for every host); and the reservation's path a prefix
+ * of the registration's in whole segments. Returns 0 when it does not
+ * cover it, else a rank: the more specific reservation (a longer path, then
+ * the same host rather than "+") ranks higher. */
+size_t url_prefix_covers(const url_prefix *reservation, const url_prefix *registration);
+
 #endif

@@ -275,6 +275,60 @@ static void same_prefix(void **state)
     }
 }
 
+/* Ruling #60: which URL reservation covers a registration, and which of
+ * two covering ones is the more specific. */
+static void reservations_cover(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *reservation, *registration;
+        int covers;
+    } cases[] = {
+        { "http://+:80/", "http://localhost:80/app/", 1 },
+        { "http://+:80/app/", "http://+:80/app/x/", 1 },
+        { "http://+:80/app/", "http://+:80/application/", 0 }, /* whole segments only */
+        { "http://+:80/app/", "http://+:80/", 0 },
+        { "http://localhost:80/", "http://localhost:80/a/", 1 },
+        { "http://localhost:80/", "http://example.com:80/a/", 0 },
+        { "http://localhost:80/", "http://+:80/a/", 0 },
+        { "http://*:80/", "http://*:80/a/", 1 },
+        { "http://*:80/", "http://localhost:80/a/", 0 },
+        { "http://+:80/", "http://+:81/", 0 },
+        { "http://+:80/", "https://+:80/", 0 },
+        { "http://127.0.0.1:80/", "http://[::ffff:127.0.0.1]:80/x/", 1 },
+        { "http://+:80/APP/", "http://+:80/app/", 1 }, /* case-insensitive, as routing */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        url_prefix reservation, registration;
+        WCHAR a[128], b[128];
+        size_t j;
+        for (j = 0; cases[i].reservation[j]; j++)
+            a[j] = (WCHAR)cases[i].reservation[j];
+        a[j] = 0;
+        for (j = 0; cases[i].registration[j]; j++)
+            b[j] = (WCHAR)cases[i].registration[j];
+        b[j] = 0;
+        assert_int_equal(url_prefix_parse(a, &reservation), NO_ERROR);
+        assert_int_equal(url_prefix_parse(b, &registration), NO_ERROR);
+        if ((url_prefix_covers(&reservation, &registration) != 0) != cases[i].covers)
+            fail_msg("%s covering %s", cases[i].reservation, cases[i].registration);
+        url_prefix_free(&reservation);
+        url_prefix_free(&registration);
+    }
+    /* The longer path ranks first, then the same host over "+". */
+    url_prefix root, deep, named, target;
+    assert_int_equal(url_prefix_parse(W("http://+:80/"), &root), NO_ERROR);
+    assert_int_equal(url_prefix_parse(W("http://+:80/a/"), &deep), NO_ERROR);
+    assert_int_equal(url_prefix_parse(W("http://localhost:80/a/"), &named), NO_ERROR);
+    assert_int_equal(url_prefix_parse(W("http://localhost:80/a/b/"), &target), NO_ERROR);
+    assert_true(url_prefix_covers(&deep, &target) > url_prefix_covers(&root, &target));
+    assert_true(url_prefix_covers(&named, &target) > url_prefix_covers(&deep, &target));
+    url_prefix_free(&root);
+    url_prefix_free(&deep);
+    url_prefix_free(&named);
+    url_prefix_free(&target);
+}
+
 static void out_of_memory(void **state)
 {
     (void)state;
@@ -294,6 +348,7 @@ int main(void)
         cmocka_unit_test(well_formed_prefixes_parse),
         cmocka_unit_test(host_length_limit),
         cmocka_unit_test(same_prefix),
+        cmocka_unit_test(reservations_cover),
         cmocka_unit_test(out_of_memory),
     };
     return cmocka_run_group_tests_name("url prefix", tests, NULL, NULL);

@@ -64,12 +64,24 @@ static void writer_url(WCHAR *url, int writer, int i)
     swprintf(url, 64, L"http://+:59123/svc-test/w%d-%d/", writer, i);
 }
 
+/* Reservations that decide registrations (ruling #60). */
+static const struct {
+    const WCHAR *url, *sddl;
+} reservations[] = {
+    { u"http://+:59123/svc-denied/", u"D:(D;;GX;;;WD)(A;;GX;;;WD)" },   /* denied to Everyone first */
+    { u"http://+:59123/svc-allowed/", u"D:(A;;GX;;;WD)" },            /* listen for Everyone */
+    { u"http://+:59123/svc-stranger/", u"D:(A;;GX;;;S-1-5-21-1-2-3-4)" }, /* somebody else only */
+    { u"http://+:59123/svc-allowed/inner/", u"D:(D;;GA;;;WD)" },      /* more specific: denied */
+};
+
 /* Removes every record these tests may have made; errors ignored. */
 static int clean_up(void **state)
 {
     (void)state;
     HttpInitialize(version, HTTP_INITIALIZE_CONFIG, NULL);
     delete_urlacl(TEST_URL);
+    for (size_t i = 0; i < COUNT_OF(reservations); i++)
+        delete_urlacl(reservations[i].url);
     for (int writer = 0; writer < 2; writer++)
         for (int i = 0; i < WRITES_PER_CHILD; i++) {
             WCHAR url[64];
@@ -436,6 +448,46 @@ static void timeout_round_trip(void **state)
     HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
+/* Ruling #60: a registration no reservation covers is allowed (every
+ * caller counts as an administrator under Wine); the most specific
+ * reservation that covers it decides by its DACL: ERROR_ACCESS_DENIED when
+ * it does not let the caller listen (GX/GA), whatever the host ("+" covers
+ * them all). */
+static void reservations_decide_registration(void **state)
+{
+    (void)state;
+    assert_int_equal(HttpInitialize(version, HTTP_INITIALIZE_CONFIG | HTTP_INITIALIZE_SERVER, NULL), NO_ERROR);
+    for (size_t i = 0; i < COUNT_OF(reservations); i++)
+        assert_int_equal(set_urlacl(reservations[i].url, reservations[i].sddl), NO_ERROR);
+    HTTP_SERVER_SESSION_ID session;
+    HTTP_URL_GROUP_ID group;
+    assert_int_equal(HttpCreateServerSession(version, &session, 0), NO_ERROR);
+    assert_int_equal(HttpCreateUrlGroup(session, &group, 0), NO_ERROR);
+    static const struct {
+        const WCHAR *url;
+        ULONG expected;
+    } cases[] = {
+        { u"http://+:59123/svc-denied/", ERROR_ACCESS_DENIED },
+        { u"http://localhost:59123/svc-denied/x/", ERROR_ACCESS_DENIED },
+        { u"http://+:59123/svc-allowed/", NO_ERROR },
+        { u"http://localhost:59123/svc-allowed/x/", NO_ERROR },
+        { u"http://+:59123/svc-allowed/inner/x/", ERROR_ACCESS_DENIED },
+        { u"http://+:59123/svc-stranger/", ERROR_ACCESS_DENIED },
+        { u"http://+:59123/svc-unreserved/", NO_ERROR },
+    };
+    for (size_t i = 0; i < COUNT_OF(cases); i++) {
+        ULONG result = HttpAddUrlToUrlGroup(group, cases[i].url, 0, 0);
+        if (result != cases[i].expected)
+            fail_msg("%ls: %lu, expected %lu", (const wchar_t *)cases[i].url, (unsigned long)result,
+                     (unsigned long)cases[i].expected);
+        if (result == NO_ERROR)
+            assert_int_equal(HttpRemoveUrlFromUrlGroup(group, cases[i].url, 0), NO_ERROR);
+    }
+    assert_int_equal(HttpCloseUrlGroup(group), NO_ERROR);
+    assert_int_equal(HttpCloseServerSession(session), NO_ERROR);
+    assert_int_equal(HttpTerminate(HTTP_INITIALIZE_CONFIG | HTTP_INITIALIZE_SERVER, NULL), NO_ERROR);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "svc-child-query") == 0)
@@ -449,6 +501,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(two_writers_lose_nothing, clean_up),
         cmocka_unit_test_teardown(ssl_bindings_round_trip, clean_up),
         cmocka_unit_test_teardown(timeout_round_trip, clean_up),
+        cmocka_unit_test_teardown(reservations_decide_registration, clean_up),
     };
     return RUN_SUITE("service configuration", tests);
 }
