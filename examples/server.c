@@ -2,7 +2,10 @@
  * server.c - a small HTTP Server API 2.0 server, written the way Windows
  * programs that get ported to Wine use http.sys.  SPDX-License-Identifier: MIT
  *
- *   server [PORT] [FILE-OR-DIRECTORY]
+ *   server [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B]
+ *
+ * The options set the URL group's EntityBody timer (seconds) and its
+ * bandwidth limit (bytes per second), as a server configures http.sys.
  *
  * Listens on http://localhost:PORT/ (default 8080) and answers:
  *   GET  /                 "hello from httpapi.dll\n"
@@ -62,6 +65,8 @@ struct server {
     BOOL serve_directory;
     BOOL generated_file;            /* file_path was made here: delete at exit */
     BOOL stop;
+    unsigned long entity_body_timeout; /* 0: not set */
+    unsigned long max_bandwidth;       /* 0: not set */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -591,6 +596,27 @@ static ULONG start(struct server *server, unsigned port)
                                      sizeof(binding));
     if (result != NO_ERROR)
         return result;
+    if (server->entity_body_timeout) {
+        HTTP_TIMEOUT_LIMIT_INFO timeouts;
+        memset(&timeouts, 0, sizeof(timeouts));
+        timeouts.Flags.Present = 1;
+        timeouts.EntityBody = (USHORT)server->entity_body_timeout;
+        result = HttpSetUrlGroupProperty(server->group, HttpServerTimeoutsProperty, &timeouts, sizeof(timeouts));
+        if (result != NO_ERROR)
+            return result;
+    }
+    if (server->max_bandwidth) {
+        HTTP_BANDWIDTH_LIMIT_INFO limit;
+        HTTP_QOS_SETTING_INFO qos;
+        memset(&limit, 0, sizeof(limit));
+        limit.Flags.Present = 1;
+        limit.MaxBandwidth = server->max_bandwidth;
+        qos.QosType = HttpQosSettingTypeBandwidth;
+        qos.QosSetting = &limit;
+        result = HttpSetUrlGroupProperty(server->group, HttpServerQosProperty, &qos, sizeof(qos));
+        if (result != NO_ERROR)
+            return result;
+    }
     _snwprintf(url, sizeof(url) / sizeof(url[0]), L"http://localhost:%u/", port);
     url[sizeof(url) / sizeof(url[0]) - 1] = L'\0';
     return HttpAddUrlToUrlGroup(server->group, url, 0, 0);
@@ -610,22 +636,46 @@ static void stop(struct server *server)
         DeleteFileW(server->file_path);
 }
 
+/* "--name=N" with N in 1..limit: sets *value and answers 1. */
+static int option(const char *argument, const char *name, unsigned long limit, unsigned long *value)
+{
+    size_t length = strlen(name);
+    char *end;
+    if (strncmp(argument, name, length) != 0 || argument[length] != '=')
+        return 0;
+    *value = strtoul(argument + length + 1, &end, 10);
+    return *end == '\0' && *value >= 1 && *value <= limit;
+}
+
 int main(int argc, char **argv)
 {
     static struct server server;
     unsigned long port = 8080;
+    const char *files = NULL;
+    int positional = 0;
     ULONG result;
 
-    if (argc > 1) {
+    for (int i = 1; i < argc; i++) {
         char *end;
-        port = strtoul(argv[1], &end, 10);
-        if (*end != '\0' || port == 0 || port > 65535) {
-            fprintf(stderr, "usage: %s [PORT] [FILE-OR-DIRECTORY]\n", argv[0]);
-            return 2;
+        if (option(argv[i], "--entity-body-timeout", 65535, &server.entity_body_timeout)
+            || option(argv[i], "--max-bandwidth", 0xFFFFFFFEul, &server.max_bandwidth))
+            continue;
+        if (argv[i][0] != '-' && positional == 0) {
+            port = strtoul(argv[i], &end, 10);
+            positional++;
+            if (*end == '\0' && port != 0 && port <= 65535)
+                continue;
+        } else if (argv[i][0] != '-' && positional == 1) {
+            files = argv[i];
+            positional++;
+            continue;
         }
+        fprintf(stderr, "usage: %s [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B]\n",
+                argv[0]);
+        return 2;
     }
-    if (!prepare_files(&server, argc > 2 ? argv[2] : NULL)) {
-        fprintf(stderr, "cannot use %s\n", argc > 2 ? argv[2] : "a file in %TEMP%");
+    if (!prepare_files(&server, files)) {
+        fprintf(stderr, "cannot use %s\n", files ? files : "a file in %TEMP%");
         stop(&server);
         return 1;
     }

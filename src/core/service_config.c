@@ -303,6 +303,21 @@ static svc_record *new_record(void)
 
 /* ---- Set, Update, Delete ------------------------------------------------- */
 
+/* Reads the record a call names (with its value, or the key alone) and
+ * applies one store operation to it. */
+static ULONG apply(const svc_store *store, svc_kind kind, const void *info, int with_value,
+                   ULONG (*operation)(void *context, const svc_record *record))
+{
+    svc_record *record = new_record();
+    if (!record)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = read_set(kind, info, with_value, record);
+    if (error == NO_ERROR)
+        error = operation(store->context, record);
+    plat_free(record);
+    return error;
+}
+
 ULONG service_config_set(const svc_store *store, HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG length)
 {
     svc_kind kind;
@@ -313,14 +328,7 @@ ULONG service_config_set(const svc_store *store, HTTP_SERVICE_CONFIG_ID id, cons
         return ERROR_INVALID_PARAMETER;
     if (length < set_structure_size(kind))
         return ERROR_INSUFFICIENT_BUFFER;
-    svc_record *record = new_record();
-    if (!record)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    error = read_set(kind, info, 1, record);
-    if (error == NO_ERROR)
-        error = store->add(store->context, record);
-    plat_free(record);
-    return error;
+    return apply(store, kind, info, 1, store->add);
 }
 
 static int is_certificate_kind(svc_kind kind)
@@ -340,14 +348,7 @@ ULONG service_config_update(const svc_store *store, HTTP_SERVICE_CONFIG_ID id, c
         return ERROR_INVALID_PARAMETER;
     if (length < set_structure_size(kind))
         return ERROR_INSUFFICIENT_BUFFER;
-    svc_record *record = new_record();
-    if (!record)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    error = read_set(kind, info, 1, record);
-    if (error == NO_ERROR)
-        error = store->replace(store->context, record);
-    plat_free(record);
-    return error;
+    return apply(store, kind, info, 1, store->replace);
 }
 
 ULONG service_config_delete(const svc_store *store, HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG length)
@@ -363,14 +364,7 @@ ULONG service_config_delete(const svc_store *store, HTTP_SERVICE_CONFIG_ID id, c
         needed = sizeof(HTTP_SERVICE_CONFIG_CACHE_KEY);
     if (!info || length < needed)
         return ERROR_INVALID_PARAMETER; /* Delete documents IPA only */
-    svc_record *record = new_record();
-    if (!record)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    error = read_set(kind, info, 0, record);
-    if (error == NO_ERROR)
-        error = store->remove(store->context, record);
-    plat_free(record);
-    return error;
+    return apply(store, kind, info, 0, store->remove);
 }
 
 /* ---- query output -------------------------------------------------------- */

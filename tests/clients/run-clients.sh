@@ -297,6 +297,35 @@ else
     fail "server.exe starts listening with a directory"
 fi
 
+# What a server configures takes effect, seen by curl (issue 11): the URL
+# group's bandwidth limit and its EntityBody timer.
+within() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+if start_program "$work/server-limits.log" "$server_exe" @PORT@ --entity-body-timeout=1 --max-bandwidth=204800; then
+    server_pid=$program_pid
+    base="http://localhost:$port"
+    curl_options=(-sS --max-time 30 --noproxy '*' --resolve "localhost:$port:127.0.0.1")
+    c=(curl "${curl_options[@]}")
+    speed=$("${c[@]}" -o /dev/null -w '%{speed_download}' "$base/download?size=614400")
+    speed=${speed%%.*}
+    check "MaxBandwidth 204800: 600 KiB come at 200 KiB/s within 10 % (got ${speed:-0} B/s)" \
+        within "${speed:-0}" 184320 225280
+    # A chunked upload that stalls for 3 s after three bytes: the EntityBody
+    # timer (one second) closes the connection without a response, which
+    # curl reports when it sends the rest (without the timer the server
+    # would read the whole body and answer 200).
+    (printf 'abc'; sleep 3) | "${c[@]}" -X POST -T - -o /dev/null "$base/echo" 2>/dev/null
+    upload_status=$?
+    check "EntityBody 1 s: a stalled upload is cut off without a response (curl exit $upload_status)" \
+        [ "$upload_status" -ne 0 ]
+    code=$("${c[@]}" -o /dev/null -w '%{http_code}' "$base/")
+    check "the server goes on serving after the cut" [ "$code" = 200 ]
+    "${c[@]}" -o /dev/null "$base/stop"
+    wait_exit "$server_pid" 20
+    check "limits server exits with 0" [ "$exit_code" = 0 ]
+else
+    fail "server.exe starts listening with --entity-body-timeout and --max-bandwidth"
+fi
+
 ######################################################## http_v2_server.exe
 echo "# v2 sample: $v2_exe"
 if start_program "$work/v2.log" "$v2_exe" "http://localhost:@PORT@/v2/" 3; then
