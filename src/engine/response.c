@@ -131,13 +131,22 @@ static int fragment_range(const HTTP_DATA_CHUNK *chunk, const response_cache_ent
     return 1;
 }
 
-static void release_fragments(response_cache_entry **fragments, USHORT count)
+/* What a file or fragment chunk sends, resolved once by measure_chunks:
+ * the file's range (HTTP_BYTE_RANGE_TO_EOF against its size), or the
+ * fragment's bytes with a reference on the fragment. */
+typedef struct chunk_extent {
+    response_cache_entry *fragment; /* NULL for a file */
+    const char *bytes;              /* the fragment's */
+    ULONGLONG offset, length;       /* the file's range; length also for a fragment */
+} chunk_extent;
+
+static void release_extents(chunk_extent *extents, USHORT count)
 {
-    if (!fragments)
+    if (!extents)
         return;
     for (USHORT i = 0; i < count; i++)
-        response_cache_entry_release(fragments[i]);
-    plat_free(fragments);
+        response_cache_entry_release(extents[i].fragment);
+    plat_free(extents);
 }
 
 /* The bytes a file chunk names, HTTP_BYTE_RANGE_TO_EOF resolved; 0 when
@@ -158,14 +167,15 @@ static int file_range(const HTTP_DATA_CHUNK *chunk, ULONGLONG *offset, ULONGLONG
     return *length <= file_size - *offset;
 }
 
-/* Checks the chunks and adds up their bytes. Fragment chunks take a
- * reference on their fragment, in *fragments (one slot per chunk, made at
- * the first fragment chunk; release_fragments), so a flush or replacement
- * during the send frees nothing that goes out. A fragment that is not in
- * the queue's cache, or a name that no fragment can have, fails the send
- * with ERROR_PATH_NOT_FOUND (§6.5, fragment-cache.md). */
+/* Checks the chunks and adds up their bytes. File and fragment chunks are
+ * resolved into *extents (one slot per chunk, made at the first such chunk;
+ * release_extents), so a file's size is asked once and a fragment is held
+ * by reference: a flush or replacement during the send frees nothing that
+ * goes out. A fragment that is not in the queue's cache, or a name that no
+ * fragment can have, fails the send with ERROR_PATH_NOT_FOUND (§6.5,
+ * fragment-cache.md). */
 static ULONG measure_chunks(request_queue *queue, const HTTP_DATA_CHUNK *chunks, USHORT count,
-                            response_cache_entry ***fragments, ULONGLONG *total)
+                            chunk_extent **extents, ULONGLONG *total)
 {
     ULONGLONG sum = 0;
     for (USHORT i = 0; i < count; i++) {
@@ -176,29 +186,28 @@ static ULONG measure_chunks(request_queue *queue, const HTTP_DATA_CHUNK *chunks,
                 return ERROR_INVALID_PARAMETER;
             sum += chunk->FromMemory.BufferLength;
             break;
-        case HttpDataChunkFromFileHandle: {
-            ULONGLONG offset, length;
-            if (!file_range(chunk, &offset, &length))
+        case HttpDataChunkFromFileHandle:
+            if (!*extents && !(*extents = plat_alloc_zeroed(count * sizeof(**extents))))
+                return ERROR_NOT_ENOUGH_MEMORY;
+            if (!file_range(chunk, &(*extents)[i].offset, &(*extents)[i].length))
                 return ERROR_INVALID_PARAMETER;
-            sum += length;
+            sum += (*extents)[i].length;
             break;
-        }
         case HttpDataChunkFromFragmentCache:
         case HttpDataChunkFromFragmentCacheEx: {
             PCWSTR name;
             size_t units;
             if (!fragment_chunk_name(chunk, &name, &units))
                 return ERROR_INVALID_PARAMETER;
-            if (!*fragments && !(*fragments = plat_alloc_zeroed(count * sizeof(**fragments))))
+            if (!*extents && !(*extents = plat_alloc_zeroed(count * sizeof(**extents))))
                 return ERROR_NOT_ENOUGH_MEMORY;
-            ULONG status = engine_fragment_find(queue, name, units, &(*fragments)[i]);
+            chunk_extent *extent = &(*extents)[i];
+            ULONG status = engine_fragment_find(queue, name, units, &extent->fragment);
             if (status != NO_ERROR)
                 return status == ERROR_INVALID_PARAMETER ? ERROR_PATH_NOT_FOUND : status;
-            const char *bytes;
-            ULONGLONG length;
-            if (!fragment_range(chunk, (*fragments)[i], &bytes, &length))
+            if (!fragment_range(chunk, extent->fragment, &extent->bytes, &extent->length))
                 return ERROR_INVALID_PARAMETER;
-            sum += length;
+            sum += extent->length;
             break;
         }
         default:
@@ -295,7 +304,7 @@ static void clip_to_window(body_window *window, ULONGLONG *offset, ULONGLONG *le
 /* Sends the head (if any) and the window of the chunks; returns 0 when the
  * client has gone or a file could not be read. */
 static int transmit(engine_request *request, char *head, size_t head_length, const HTTP_DATA_CHUNK *chunks,
-                    USHORT count, response_cache_entry *const *fragments, body_window window, ULONGLONG *sent)
+                    USHORT count, const chunk_extent *extents, body_window window, ULONGLONG *sent)
 {
     gather pending = { .count = 0 };
     if (head_length && !add(request, &pending, head, (ULONG)head_length, sent))
@@ -312,15 +321,15 @@ static int transmit(engine_request *request, char *head, size_t head_length, con
             ok = add(request, &pending, (char *)chunk->FromMemory.pBuffer + offset, (ULONG)length, sent);
             continue;
         }
+        length = extents[i].length;
         if (chunk->DataChunkType != HttpDataChunkFromFileHandle) {
             /* A fragment, held by measure_chunks until the send is over. */
-            const char *bytes;
-            fragment_range(chunk, fragments[i], &bytes, &length);
             clip_to_window(&window, &offset, &length);
-            ok = add(request, &pending, (char *)bytes + offset, (ULONG)length, sent);
+            ok = add(request, &pending, (char *)extents[i].bytes + offset, (ULONG)length, sent);
             continue;
         }
-        ok = flush(request, &pending, sent) && file_range(chunk, &offset, &length);
+        offset = extents[i].offset;
+        ok = flush(request, &pending, sent);
         clip_to_window(&window, &offset, &length);
         if (ok && length && !block) {
             block = plat_alloc(FILE_BLOCK);
@@ -397,13 +406,12 @@ static int is_http_date(const char *value, size_t length)
 }
 
 /* Copies the whole body of the chunks into out (body_bytes long). */
-static int copy_body(const HTTP_DATA_CHUNK *chunks, USHORT count, response_cache_entry *const *fragments, char *out)
+static int copy_body(const HTTP_DATA_CHUNK *chunks, USHORT count, const chunk_extent *extents, char *out)
 {
     HANDLE event = NULL;
     int ok = 1;
     for (USHORT i = 0; ok && i < count; i++) {
         const HTTP_DATA_CHUNK *chunk = &chunks[i];
-        const char *bytes;
         ULONGLONG offset, length;
         switch (chunk->DataChunkType) {
         case HttpDataChunkFromMemory:
@@ -412,8 +420,9 @@ static int copy_body(const HTTP_DATA_CHUNK *chunks, USHORT count, response_cache
             out += chunk->FromMemory.BufferLength;
             break;
         case HttpDataChunkFromFileHandle:
-            ok = file_range(chunk, &offset, &length);
-            if (ok && length && !event)
+            offset = extents[i].offset;
+            length = extents[i].length;
+            if (length && !event)
                 ok = (event = CreateEventW(NULL, TRUE, FALSE, NULL)) != NULL;
             while (ok && length) {
                 DWORD got = read_file_at(chunk->FromFileHandle.FileHandle, offset, out, (DWORD)length, event);
@@ -424,10 +433,9 @@ static int copy_body(const HTTP_DATA_CHUNK *chunks, USHORT count, response_cache
             }
             break;
         default:
-            fragment_range(chunk, fragments[i], &bytes, &length);
-            if (length)
-                memcpy(out, bytes, (size_t)length);
-            out += length;
+            if (extents[i].length)
+                memcpy(out, extents[i].bytes, (size_t)extents[i].length);
+            out += extents[i].length;
             break;
         }
     }
@@ -474,7 +482,7 @@ enum { PART_BEFORE_DATE, PART_AFTER_DATE_KEEP, PART_AFTER_DATE_CLOSE, PART_BODY,
  * sent normally and only removes the URL's older entry (§8.4). */
 static void cache_response(engine_request *request, request_queue *queue, const HTTP_RESPONSE *response,
                            const response_context *context, const HTTP_DATA_CHUNK *chunks, USHORT count,
-                           response_cache_entry *const *fragments, ULONGLONG body_bytes,
+                           const chunk_extent *extents, ULONGLONG body_bytes,
                            const HTTP_CACHE_POLICY *policy)
 {
     response_cache *cache = engine_cache();
@@ -504,7 +512,7 @@ static void cache_response(engine_request *request, request_queue *queue, const 
                 && heads[0].date_start == heads[1].date_start
                 && !memcmp(heads[0].bytes, heads[1].bytes, heads[0].date_start)
                 && (body = plat_alloc(body_bytes ? (size_t)body_bytes : 1)) != NULL
-                && copy_body(chunks, count, fragments, body);
+                && copy_body(chunks, count, extents, body);
     if (cacheable) {
         response_cache_bytes parts[PART_COUNT] = {
             [PART_BEFORE_DATE] = { heads[0].bytes, heads[0].date_start },
@@ -609,9 +617,9 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
     if (status == NO_ERROR && chunk_count && !chunks)
         status = ERROR_INVALID_PARAMETER;
     ULONGLONG body_bytes = 0;
-    response_cache_entry **fragments = NULL;
+    chunk_extent *extents = NULL;
     if (status == NO_ERROR)
-        status = measure_chunks(queue, chunks, chunk_count, &fragments, &body_bytes);
+        status = measure_chunks(queue, chunks, chunk_count, &extents, &body_bytes);
 
     char date[HTTP_DATE_LENGTH + 1];
     http_format_date((int64_t)time(NULL), date);
@@ -643,7 +651,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
     }
     if (status != NO_ERROR) {
         plat_free(head);
-        release_fragments(fragments, chunk_count);
+        release_extents(extents, chunk_count);
         InterlockedExchange(&request->sending, 0);
         engine_request_release(request);
         return status;
@@ -660,17 +668,17 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
      * sends once it has them finds the entry. */
     if (response && final && cache_policy && cache_policy->Policy != HttpCachePolicyNocache
         && (request->cacheable & REQUEST_CACHE_STORE))
-        cache_response(request, queue, response, &context, chunks, chunk_count, fragments, body_bytes, cache_policy);
+        cache_response(request, queue, response, &context, chunks, chunk_count, extents, body_bytes, cache_policy);
     ULONGLONG sent = 0;
     body_window window = { 0, request->body_allowed ? body_bytes : 0 };
     if (info.ranged)
         window = (body_window){ range.offset, range.count };
-    int delivered = transmit(request, head, info.length, chunks, chunk_count, fragments, window, &sent);
+    int delivered = transmit(request, head, info.length, chunks, chunk_count, extents, window, &sent);
     request->bytes_sent_total += sent;
     if (final)
         log_response(request, log_data);
     plat_free(head);
-    release_fragments(fragments, chunk_count);
+    release_extents(extents, chunk_count);
     if (!delivered) {
         /* The client has gone (ruling #47): the request is over. */
         connection_finish_request(request, 1, 1);
