@@ -1,5 +1,5 @@
 # cmocka-mingw.cmake - build cmocka for Windows (MinGW-w64) from Debian's
-# cmocka source package (scripts/fetch-cmocka-source.sh).
+# cmocka source package (scripts/fetch-debian-source.sh).
 #
 # Input:  CMOCKA_SOURCE_DIR  the extracted source (holds src/cmocka.c and
 #                            include/cmocka.h), e.g. third_party/cmocka-src.
@@ -47,7 +47,7 @@ if(NOT CMOCKA_SOURCE_DIR OR NOT EXISTS "${CMOCKA_SOURCE_DIR}/src/cmocka.c"
     message(FATAL_ERROR
         "cmocka-mingw.cmake: CMOCKA_SOURCE_DIR (\"${CMOCKA_SOURCE_DIR}\") does not hold "
         "cmocka's source (src/cmocka.c, include/cmocka.h); run "
-        "scripts/fetch-cmocka-source.sh DESTDIR")
+        "scripts/fetch-debian-source.sh cmocka DESTDIR src/cmocka.c include/cmocka.h")
 endif()
 
 if(NOT WIN32)

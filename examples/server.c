@@ -2,10 +2,12 @@
  * server.c - a small HTTP Server API 2.0 server, written the way Windows
  * programs that get ported to Wine use http.sys.  SPDX-License-Identifier: MIT
  *
- *   server [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B]
+ *   server [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B] [--https]
  *
  * The options set the URL group's EntityBody timer (seconds) and its
  * bandwidth limit (bytes per second), as a server configures http.sys.
+ * --https registers https://+:PORT/: the port's SSL binding (httpcfg add
+ * sslcert ipport=0.0.0.0:PORT ...) then names the certificate.
  *
  * Listens on http://localhost:PORT/ (default 8080) and answers:
  *   GET  /                 "hello from httpapi.dll\n"
@@ -15,6 +17,10 @@
  *   GET  /file             a file sent from its handle (FILE, or without a
  *                          second argument 10 MiB of the pattern in %TEMP%)
  *   GET  /file/NAME        NAME from DIRECTORY, when a directory was given
+ *   GET  /tls              what the request says about its connection, one
+ *                          "name=value" per line: scheme, raw_connection_id,
+ *                          the HTTP_SSL_INFO fields, the client certificate
+ *                          and what HttpReceiveClientCertificate answers
  *   GET  /stop             "bye\n", then a clean shutdown (exit code 0)
  * Anything else gets 404.  HEAD works wherever GET does.
  *
@@ -29,6 +35,7 @@
 #include <windows.h>
 #include <http.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +72,7 @@ struct server {
     BOOL serve_directory;
     BOOL generated_file;            /* file_path was made here: delete at exit */
     BOOL stop;
+    BOOL https;                     /* https://+:PORT/ instead of http://localhost:PORT/ */
     unsigned long entity_body_timeout; /* 0: not set */
     unsigned long max_bandwidth;       /* 0: not set */
 };
@@ -455,6 +463,90 @@ static ULONG route_file(struct server *server, const HTTP_REQUEST *request)
     return send_file(server, request, path);
 }
 
+/* Appends one formatted line to text; a line that does not fit is cut. */
+static void append_line(char *text, size_t capacity, size_t *length, const char *format, ...)
+{
+    va_list arguments;
+    int written;
+
+    if (*length + 1 >= capacity)
+        return;
+    va_start(arguments, format);
+    written = vsnprintf(text + *length, capacity - *length, format, arguments);
+    va_end(arguments);
+    if (written < 0)
+        return;
+    *length += (size_t)written < capacity - *length ? (size_t)written : capacity - *length - 1;
+}
+
+/* HttpReceiveClientCertificate on the request's connection: its result,
+ * and the certificate's size and flags when there is one. A first buffer
+ * too small gets ERROR_MORE_DATA with the size the certificate needs. */
+static void append_received_certificate(struct server *server, const HTTP_REQUEST *request, char *text,
+                                        size_t capacity, size_t *length)
+{
+    ULONG size = sizeof(HTTP_SSL_CLIENT_CERT_INFO) + 4096;
+    HTTP_SSL_CLIENT_CERT_INFO *info = malloc(size);
+    ULONG received = 0, result;
+
+    if (!info)
+        return;
+    memset(info, 0, size);
+    result = HttpReceiveClientCertificate(server->queue, request->ConnectionId, 0, info, size, &received, NULL);
+    if (result == ERROR_MORE_DATA) {
+        ULONG needed = sizeof(HTTP_SSL_CLIENT_CERT_INFO) + info->CertEncodedSize;
+        HTTP_SSL_CLIENT_CERT_INFO *bigger = realloc(info, needed);
+        if (bigger) {
+            info = bigger;
+            size = needed;
+            memset(info, 0, size);
+            result = HttpReceiveClientCertificate(server->queue, request->ConnectionId, 0, info, size, &received,
+                                                  NULL);
+        }
+    }
+    append_line(text, capacity, length, "receive_client_certificate=%lu\n", (unsigned long)result);
+    if (result == NO_ERROR) {
+        append_line(text, capacity, length, "received_bytes=%lu\n", (unsigned long)received);
+        append_line(text, capacity, length, "received_cert_bytes=%lu\n", (unsigned long)info->CertEncodedSize);
+        append_line(text, capacity, length, "received_cert_flags=0x%08lx\n", (unsigned long)info->CertFlags);
+    }
+    free(info);
+}
+
+/* What the request knows about its connection (HTTP_SSL_INFO: NULL for
+ * plain HTTP). */
+static ULONG route_tls(struct server *server, const HTTP_REQUEST *request)
+{
+    const HTTP_SSL_INFO *ssl = request->pSslInfo;
+    BOOL https = request->CookedUrl.FullUrlLength >= 8 * sizeof(WCHAR) &&
+                 memcmp(request->CookedUrl.pFullUrl, L"https://", 8 * sizeof(WCHAR)) == 0;
+    char raw_connection_id[24];
+    char text[2048];
+    size_t length = 0;
+
+    format_decimal(raw_connection_id, request->RawConnectionId);
+    append_line(text, sizeof(text), &length, "scheme=%s\n", https ? "https" : "http");
+    append_line(text, sizeof(text), &length, "raw_connection_id=%s\n", raw_connection_id);
+    if (ssl) {
+        append_line(text, sizeof(text), &length, "server_key_bits=%u\n", (unsigned)ssl->ServerCertKeySize);
+        append_line(text, sizeof(text), &length, "connection_key_bits=%u\n", (unsigned)ssl->ConnectionKeySize);
+        append_line(text, sizeof(text), &length, "issuer=%.*s\n", (int)ssl->ServerCertIssuerSize,
+                    ssl->pServerCertIssuer ? ssl->pServerCertIssuer : "");
+        append_line(text, sizeof(text), &length, "subject=%.*s\n", (int)ssl->ServerCertSubjectSize,
+                    ssl->pServerCertSubject ? ssl->pServerCertSubject : "");
+        append_line(text, sizeof(text), &length, "client_cert_negotiated=%lu\n",
+                    (unsigned long)ssl->SslClientCertNegotiated);
+        if (ssl->pClientCertInfo) {
+            append_line(text, sizeof(text), &length, "client_cert_bytes=%lu\n",
+                        (unsigned long)ssl->pClientCertInfo->CertEncodedSize);
+            append_line(text, sizeof(text), &length, "client_cert_flags=0x%08lx\n",
+                        (unsigned long)ssl->pClientCertInfo->CertFlags);
+        }
+    }
+    append_received_certificate(server, request, text, sizeof(text), &length);
+    return send_simple(server, request, 200, "OK", "text/plain", text, (ULONG)length);
+}
+
 static void handle_request(struct server *server, const HTTP_REQUEST *request)
 {
     if (is_get_or_head(request) && path_is(request, L"/"))
@@ -467,6 +559,8 @@ static void handle_request(struct server *server, const HTTP_REQUEST *request)
         route_download(server, request);
     else if (is_get_or_head(request) && (path_is(request, L"/file") || path_starts_with(request, L"/file/")))
         route_file(server, request);
+    else if (is_get_or_head(request) && path_is(request, L"/tls"))
+        route_tls(server, request);
     else if (request->Verb == HttpVerbGET && path_is(request, L"/stop")) {
         send_text(server, request, 200, "OK", "bye\n");
         server->stop = TRUE;
@@ -617,7 +711,8 @@ static ULONG start(struct server *server, unsigned port)
         if (result != NO_ERROR)
             return result;
     }
-    _snwprintf(url, sizeof(url) / sizeof(url[0]), L"http://localhost:%u/", port);
+    _snwprintf(url, sizeof(url) / sizeof(url[0]), server->https ? L"https://+:%u/" : L"http://localhost:%u/",
+               port);
     url[sizeof(url) / sizeof(url[0]) - 1] = L'\0';
     return HttpAddUrlToUrlGroup(server->group, url, 0, 0);
 }
@@ -660,6 +755,10 @@ int main(int argc, char **argv)
         if (option(argv[i], "--entity-body-timeout", 65535, &server.entity_body_timeout)
             || option(argv[i], "--max-bandwidth", 0xFFFFFFFEul, &server.max_bandwidth))
             continue;
+        if (strcmp(argv[i], "--https") == 0) {
+            server.https = TRUE;
+            continue;
+        }
         if (argv[i][0] != '-' && positional == 0) {
             port = strtoul(argv[i], &end, 10);
             positional++;
@@ -670,7 +769,8 @@ int main(int argc, char **argv)
             positional++;
             continue;
         }
-        fprintf(stderr, "usage: %s [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B]\n",
+        fprintf(stderr,
+                "usage: %s [PORT] [FILE-OR-DIRECTORY] [--entity-body-timeout=S] [--max-bandwidth=B] [--https]\n",
                 argv[0]);
         return 2;
     }
@@ -688,7 +788,7 @@ int main(int argc, char **argv)
     }
     result = start(&server, (unsigned)port);
     if (result == NO_ERROR) {
-        printf("listening on http://localhost:%lu/\n", port);
+        printf("listening on %s:%lu/\n", server.https ? "https://+" : "http://localhost", port);
         fflush(stdout);
         result = serve(&server);
     } else {

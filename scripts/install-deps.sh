@@ -7,9 +7,11 @@
 #
 # Installs (amd64, must succeed): cmake make gcc clang mingw-w64 (x86_64 and
 # i686 cross gcc), binutils-mingw-w64, wine wine64 libwine-dev libcmocka-dev,
-# node-llhttp (llhttp's C sources, compiled into every build), curl and wrk
-# (the real clients of the serving tests),
-# dpkg-dev and xz-utils (for scripts/fetch-cmocka-source.sh).
+# node-llhttp (llhttp's C sources, compiled into every build), libssl-dev
+# (OpenSSL for the host builds), curl and wrk (the real clients of the
+# serving tests), dpkg-dev and xz-utils (for scripts/fetch-debian-source.sh),
+# perl (with the modules OpenSSL's Configure uses, for the MinGW builds of
+# OpenSSL).
 #
 # Best effort (never makes the script fail): wine32:i386 for running 32-bit
 # test programs.  If it cannot be installed one line is printed:
@@ -66,8 +68,9 @@ PKGS=(
     wine wine64 libwine-dev
     libcmocka-dev
     node-llhttp
+    libssl-dev
     curl wrk
-    dpkg-dev xz-utils
+    dpkg-dev xz-utils perl
 )
 
 # Debian codename of this machine (bookworm here): the suite whose amd64 and

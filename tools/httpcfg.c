@@ -1,7 +1,9 @@
 /*
  * httpcfg.c - the HTTP service configuration from the command line, in the
  * syntax of `netsh http`, through HttpSetServiceConfiguration,
- * HttpQueryServiceConfiguration and HttpDeleteServiceConfiguration.
+ * HttpQueryServiceConfiguration and HttpDeleteServiceConfiguration, and
+ * the certificates SSL bindings name (`import|create|delete|show cert`,
+ * ours: netsh has none), through CryptoAPI.
  * SPDX-License-Identifier: MIT
  *
  * Run `httpcfg --help` for the commands. Exit codes: 0 success, 1 the call
@@ -16,6 +18,7 @@
 #include <windows.h>
 #include <sddl.h>
 #include <shellapi.h>
+#include <wincrypt.h>
 #include <http.h>
 
 #include <stdarg.h>
@@ -29,9 +32,12 @@
 #define MAX_PARAMS 32
 #define MAX_HASH_BYTES 64
 #define MAX_SDDL 512
+#define SHA1_BYTES 20
+#define MAX_PFX_BYTES (1024 * 1024)
 
 static const WCHAR usage_text[] =
     L"Usage: httpcfg add|delete|show urlacl|iplisten|sslcert|timeout [name=value ...]\n"
+    L"       httpcfg import|create|delete|show cert [name=value ...]\n"
     L"\n"
     L"  add urlacl [url=]URL [user=]NAME [listen=yes|no] [delegate=yes|no]\n"
     L"  add urlacl [url=]URL sddl=SDDL\n"
@@ -59,6 +65,13 @@ static const WCHAR usage_text[] =
     L"  add timeout [timeouttype=]idleconnectiontimeout|headerwaittimeout [value=]SECONDS\n"
     L"  delete timeout [timeouttype=]idleconnectiontimeout|headerwaittimeout\n"
     L"  show timeout\n"
+    L"  import cert [file=]PFX [password=PASSWORD] [certstorename=NAME]\n"
+    L"  create cert subject=X500NAME [certstorename=NAME]   (e.g. subject=CN=localhost)\n"
+    L"  delete cert certhash=HEX [certstorename=NAME]\n"
+    L"  show cert [[certstorename=]NAME]\n"
+    L"      Certificates of the LOCAL_MACHINE store NAME (default MY), with exportable\n"
+    L"      keys in the machine keyset; import and create print the certhash= to give\n"
+    L"      add sslcert.\n"
     L"\n"
     L"Names and keywords are not case-sensitive; a value without its name= takes\n"
     L"the next position shown in [brackets], as in netsh.\n";
@@ -943,9 +956,453 @@ static int timeout_show(void)
     return 0;
 }
 
+/* ---- certificates -------------------------------------------------------- */
+
+/* The certificates an SSL binding names: LOCAL_MACHINE system stores, where
+ * the DLL looks them up by SHA-1 hash (data-plane.md §9.5). */
+
+static const WCHAR *store_name_of(const params *given)
+{
+    const WCHAR *name = lookup(given, L"certstorename");
+    return name && name[0] ? name : L"MY";
+}
+
+static HCERTSTORE open_machine_store(const WCHAR *name, int read_only)
+{
+    DWORD flags = CERT_SYSTEM_STORE_LOCAL_MACHINE;
+    if (read_only)
+        flags |= CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_READONLY_FLAG;
+    return CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, flags, name);
+}
+
+/* The certificate's SHA-1 thumbprint in lower-case hex. */
+static int certificate_hash(PCCERT_CONTEXT certificate, WCHAR *text, size_t capacity)
+{
+    BYTE hash[SHA1_BYTES];
+    DWORD size = sizeof(hash);
+    if (capacity < 2 * SHA1_BYTES + 1 ||
+        !CertGetCertificateContextProperty(certificate, CERT_SHA1_HASH_PROP_ID, hash, &size) || size != SHA1_BYTES)
+        return 0;
+    for (DWORD i = 0; i < size; i++)
+        swprintf(text + 2 * i, 3, L"%02x", hash[i]);
+    return 1;
+}
+
+static void print_subject(PCCERT_CONTEXT certificate, const WCHAR *label)
+{
+    WCHAR subject[1024];
+    if (!CertNameToStrW(X509_ASN_ENCODING, &certificate->pCertInfo->Subject, CERT_X500_NAME_STR, subject,
+                        sizeof(subject) / sizeof(subject[0])))
+        subject[0] = 0;
+    out(L"    %-28ls : %ls\n", label, subject);
+}
+
+static int has_private_key(PCCERT_CONTEXT certificate)
+{
+    DWORD size = 0;
+    return CertGetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size);
+}
+
+/* Wine 8 writes a deletion from a system store to the registry only on an
+ * explicit commit (Windows commits at once, and then this does nothing). */
+static BOOL commit_store(HCERTSTORE store)
+{
+    return CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL);
+}
+
+/* A key container name of our own in the machine keyset. */
+static void new_container_name(WCHAR *name, size_t capacity)
+{
+    static unsigned sequence;
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now);
+    swprintf(name, capacity, L"httpcfg-%08lx-%016llx-%u", (unsigned long)GetCurrentProcessId(),
+             (unsigned long long)now.QuadPart, sequence++);
+}
+
+static void delete_container(const WCHAR *name, const WCHAR *provider_name, DWORD provider_type, DWORD keyset)
+{
+    HCRYPTPROV gone;
+    CryptAcquireContextW(&gone, name, provider_name, provider_type, CRYPT_DELETEKEYSET | keyset | CRYPT_SILENT);
+}
+
+/* Whether key is the private half of the certificate's public key (the
+ * PUBLICKEYBLOBs past their BLOBHEADER, whose algorithm follows the key
+ * spec). */
+static int matches_certificate(HCRYPTPROV provider, HCRYPTKEY key, PCCERT_CONTEXT certificate)
+{
+    BYTE mine[2048], theirs[2048];
+    DWORD mine_size = sizeof(mine), theirs_size = sizeof(theirs);
+    HCRYPTKEY public_key;
+    if (!CryptImportPublicKeyInfo(provider, X509_ASN_ENCODING, &certificate->pCertInfo->SubjectPublicKeyInfo,
+                                  &public_key))
+        return 0;
+    int same = CryptExportKey(key, 0, PUBLICKEYBLOB, 0, mine, &mine_size) &&
+               CryptExportKey(public_key, 0, PUBLICKEYBLOB, 0, theirs, &theirs_size) && mine_size == theirs_size &&
+               mine_size > sizeof(BLOBHEADER) &&
+               memcmp(mine + sizeof(BLOBHEADER), theirs + sizeof(BLOBHEADER), mine_size - sizeof(BLOBHEADER)) == 0;
+    CryptDestroyKey(public_key);
+    return same;
+}
+
+/* Opens the CryptoAPI key with that container and spec that belongs to the
+ * certificate; 0 when there is none. */
+static HCRYPTPROV open_matching_key(PCCERT_CONTEXT certificate, const CRYPT_KEY_PROV_INFO *info, DWORD keyset,
+                                    DWORD key_spec, HCRYPTKEY *key)
+{
+    HCRYPTPROV provider;
+    if (!CryptAcquireContextW(&provider, info->pwszContainerName, info->pwszProvName, info->dwProvType,
+                              keyset | CRYPT_SILENT))
+        return 0;
+    if (CryptGetUserKey(provider, key_spec, key)) {
+        if (matches_certificate(provider, *key, certificate))
+            return provider;
+        CryptDestroyKey(*key);
+    }
+    CryptReleaseContext(provider, 0);
+    return 0;
+}
+
+/* Whether the DLL finds the key the way src/engine/tls_credentials.c looks:
+ * CryptAcquireCertificatePrivateKey, else the key provider info as it is. */
+static int key_is_reachable(PCCERT_CONTEXT certificate, const CRYPT_KEY_PROV_INFO *info)
+{
+    HCRYPTPROV_OR_NCRYPT_KEY_HANDLE handle;
+    DWORD key_spec;
+    BOOL caller_frees = FALSE;
+    /* Cached on the context, so not ours to free (CNG keys included). */
+    if (CryptAcquireCertificatePrivateKey(certificate,
+                                          CRYPT_ACQUIRE_CACHE_FLAG | CRYPT_ACQUIRE_SILENT_FLAG |
+                                              CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG,
+                                          NULL, &handle, &key_spec, &caller_frees))
+        return 1;
+    HCRYPTKEY key;
+    HCRYPTPROV provider = info->dwProvType
+                              ? open_matching_key(certificate, info, info->dwFlags & CRYPT_MACHINE_KEYSET,
+                                                  info->dwKeySpec, &key)
+                              : 0;
+    if (!provider)
+        return 0;
+    CryptDestroyKey(key);
+    CryptReleaseContext(provider, 0);
+    return 1;
+}
+
+/* Wine 8's PFXImportCertStore puts the key in the machine keyset but
+ * records it as a user-keyset key, in a container named after the user
+ * that the next import overwrites. Such a key is copied into a machine
+ * container of its own, which the certificate's key provider info then
+ * names; the import's container is deleted. */
+static ULONG rehome_key(PCCERT_CONTEXT certificate, const CRYPT_KEY_PROV_INFO *info)
+{
+    static const DWORD specs[] = { AT_KEYEXCHANGE, AT_SIGNATURE };
+    HCRYPTPROV old = 0;
+    HCRYPTKEY key = 0;
+    DWORD old_keyset = 0;
+    for (int machine = 1; !old && machine >= 0; machine--)
+        for (size_t i = 0; !old && i < sizeof(specs) / sizeof(specs[0]); i++) {
+            old_keyset = machine ? CRYPT_MACHINE_KEYSET : 0;
+            old = open_matching_key(certificate, info, old_keyset, specs[i], &key);
+        }
+    if (!old)
+        return (ULONG)NTE_BAD_KEYSET;
+    ULONG error = NO_ERROR;
+    DWORD size = 0;
+    BYTE *blob = NULL;
+    if (!CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, NULL, &size))
+        error = GetLastError();
+    else if (!(blob = malloc(size)))
+        error = ERROR_NOT_ENOUGH_MEMORY;
+    else if (!CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, blob, &size))
+        error = GetLastError();
+    CryptDestroyKey(key);
+    CryptReleaseContext(old, 0);
+
+    WCHAR container[80];
+    new_container_name(container, sizeof(container) / sizeof(container[0]));
+    HCRYPTPROV fresh = 0;
+    if (error == NO_ERROR) {
+        ((BLOBHEADER *)blob)->aiKeyAlg = CALG_RSA_KEYX; /* AT_KEYEXCHANGE, as create makes them */
+        if (!CryptAcquireContextW(&fresh, container, MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES,
+                                  CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT))
+            error = GetLastError();
+    }
+    if (error == NO_ERROR) {
+        CRYPT_KEY_PROV_INFO moved = { container, (WCHAR *)MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, CRYPT_MACHINE_KEYSET,
+                                      0, NULL, AT_KEYEXCHANGE };
+        if (!CryptImportKey(fresh, blob, size, 0, CRYPT_EXPORTABLE, &key))
+            error = GetLastError();
+        else {
+            CryptDestroyKey(key);
+            if (!CertSetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, 0, &moved))
+                error = GetLastError();
+        }
+        CryptReleaseContext(fresh, 0);
+        if (error == NO_ERROR) /* the import's container, copied now */
+            delete_container(info->pwszContainerName, info->pwszProvName, info->dwProvType, old_keyset);
+        else
+            delete_container(container, MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, CRYPT_MACHINE_KEYSET);
+    }
+    if (blob) {
+        SecureZeroMemory(blob, size);
+        free(blob);
+    }
+    return error;
+}
+
+/* Makes the key of a certificate just added from a PFX reachable. */
+static ULONG settle_key(PCCERT_CONTEXT certificate)
+{
+    DWORD size = 0;
+    if (!CertGetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size))
+        return NO_ERROR;
+    CRYPT_KEY_PROV_INFO *info = malloc(size);
+    if (!info)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = NO_ERROR;
+    if (!CertGetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, info, &size))
+        error = GetLastError();
+    else if (!key_is_reachable(certificate, info))
+        error = info->dwProvType ? rehome_key(certificate, info) : (ULONG)NTE_BAD_KEYSET;
+    free(info);
+    return error;
+}
+
+/* The name of the machine key container of ours (httpcfg-...) that the
+ * certificate's key provider info names, or an empty string. */
+static void our_container_of(PCCERT_CONTEXT certificate, WCHAR *name, size_t capacity)
+{
+    BYTE bytes[2048];
+    DWORD size = sizeof(bytes);
+    const CRYPT_KEY_PROV_INFO *info = (const CRYPT_KEY_PROV_INFO *)(void *)bytes;
+    name[0] = 0;
+    if (certificate && CertGetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, bytes, &size) &&
+        info->dwProvType == PROV_RSA_AES && (info->dwFlags & CRYPT_MACHINE_KEYSET) && info->pwszContainerName &&
+        wcsncmp(info->pwszContainerName, L"httpcfg-", 8) == 0 && wcslen(info->pwszContainerName) < capacity)
+        wcscpy(name, info->pwszContainerName);
+}
+
+static ULONG read_file(const WCHAR *path, CRYPT_DATA_BLOB *contents)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    LARGE_INTEGER size;
+    ULONG error = NO_ERROR;
+    contents->pbData = NULL;
+    contents->cbData = 0;
+    if (!GetFileSizeEx(file, &size))
+        error = GetLastError();
+    else if (size.QuadPart <= 0 || size.QuadPart > MAX_PFX_BYTES)
+        error = ERROR_INVALID_DATA;
+    else if (!(contents->pbData = malloc((size_t)size.QuadPart)))
+        error = ERROR_NOT_ENOUGH_MEMORY;
+    else if (!ReadFile(file, contents->pbData, (DWORD)size.QuadPart, &contents->cbData, NULL))
+        error = GetLastError();
+    else if (contents->cbData != (DWORD)size.QuadPart)
+        error = ERROR_READ_FAULT;
+    CloseHandle(file);
+    if (error != NO_ERROR) {
+        free(contents->pbData);
+        contents->pbData = NULL;
+    }
+    return error;
+}
+
+/* The keys go to the machine keyset, exportable: the DLL exports them into
+ * OpenSSL (src/engine/tls_credentials.c). Every certificate of the file is
+ * added to the store; the ones with a key are printed. */
+static int cert_import(const params *given)
+{
+    const WCHAR *file = lookup(given, L"file"), *password = lookup(given, L"password");
+    const WCHAR *store_name = store_name_of(given);
+    if (!file)
+        return usage(L"import cert needs file=");
+    CRYPT_DATA_BLOB pfx;
+    ULONG error = read_file(file, &pfx);
+    if (error != NO_ERROR)
+        return failed(L"PFX file read", error);
+    /* A file without a password may have been made with an empty or with no
+     * password, which PKCS #12 tells apart. */
+    HCERTSTORE imported = PFXImportCertStore(&pfx, password ? password : L"", CRYPT_EXPORTABLE | CRYPT_MACHINE_KEYSET);
+    if (!imported && !password)
+        imported = PFXImportCertStore(&pfx, NULL, CRYPT_EXPORTABLE | CRYPT_MACHINE_KEYSET);
+    error = imported ? NO_ERROR : GetLastError();
+    SecureZeroMemory(pfx.pbData, pfx.cbData);
+    free(pfx.pbData);
+    if (!imported)
+        return failed(L"PFX import", error != NO_ERROR ? error : (ULONG)ERROR_INVALID_PASSWORD);
+    HCERTSTORE store = open_machine_store(store_name, 0);
+    if (!store) {
+        error = GetLastError();
+        CertCloseStore(imported, 0);
+        return failed(L"Certificate store open", error);
+    }
+    int keys = 0;
+    WCHAR hashes[8][2 * SHA1_BYTES + 1];
+    PCCERT_CONTEXT certificate = NULL;
+    while (error == NO_ERROR && (certificate = CertEnumCertificatesInStore(imported, certificate))) {
+        /* A certificate imported again replaces the one there, whose key
+         * container of ours goes once the new key is in place. It is deleted
+         * first: Wine 8's CERT_STORE_ADD_REPLACE_EXISTING keeps the old key
+         * provider info in the registry. */
+        WCHAR previous[80], current[80];
+        PCCERT_CONTEXT existing = CertFindCertificateInStore(store, X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, 0,
+                                                             CERT_FIND_EXISTING, certificate, NULL);
+        our_container_of(existing, previous, sizeof(previous) / sizeof(previous[0]));
+        if (existing && (!CertDeleteCertificateFromStore(existing) || !commit_store(store))) { /* frees existing */
+            error = GetLastError();
+            continue;
+        }
+        PCCERT_CONTEXT added = NULL;
+        if (!CertAddCertificateContextToStore(store, certificate, CERT_STORE_ADD_REPLACE_EXISTING, &added)) {
+            error = GetLastError();
+            continue;
+        }
+        if (has_private_key(added)) {
+            error = settle_key(added);
+            if (error == NO_ERROR && keys < 8 && certificate_hash(added, hashes[keys], 2 * SHA1_BYTES + 1))
+                keys++;
+        }
+        our_container_of(added, current, sizeof(current) / sizeof(current[0]));
+        if (error == NO_ERROR && previous[0] && wcscmp(previous, current) != 0)
+            delete_container(previous, MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, CRYPT_MACHINE_KEYSET);
+        CertFreeCertificateContext(added);
+    }
+    if (certificate)
+        CertFreeCertificateContext(certificate);
+    commit_store(store);
+    CertCloseStore(store, 0);
+    CertCloseStore(imported, 0);
+    if (error != NO_ERROR)
+        return failed(L"Certificate add", error);
+    if (keys == 0)
+        return failed(L"PFX import (the file holds no certificate with its private key)", (ULONG)CRYPT_E_NOT_FOUND);
+    out(L"\nCertificate successfully imported into LOCAL_MACHINE\\%ls\n\n", store_name);
+    for (int i = 0; i < keys; i++)
+        out(L"certhash=%ls\n", hashes[i]);
+    out(L"\n");
+    return 0;
+}
+
+/* A self-signed certificate with a new exportable RSA-2048 key in a machine
+ * key container of its own. */
+static int cert_create(const params *given)
+{
+    const WCHAR *subject = lookup(given, L"subject"), *store_name = store_name_of(given);
+    BYTE name[1024];
+    DWORD name_size = sizeof(name);
+    if (!subject || !CertStrToNameW(X509_ASN_ENCODING, subject, CERT_X500_NAME_STR, NULL, name, &name_size, NULL))
+        return usage(L"create cert needs subject= with an X.500 name, e.g. subject=CN=localhost");
+    WCHAR container[80];
+    new_container_name(container, sizeof(container) / sizeof(container[0]));
+
+    HCRYPTPROV provider;
+    HCRYPTKEY key;
+    if (!CryptAcquireContextW(&provider, container, MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES,
+                              CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT))
+        return failed(L"Key container create", GetLastError());
+    ULONG error = NO_ERROR;
+    PCCERT_CONTEXT created = NULL, added = NULL;
+    HCERTSTORE store = NULL;
+    CRYPT_KEY_PROV_INFO key_info = { container, (WCHAR *)MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, CRYPT_MACHINE_KEYSET,
+                                     0, NULL, AT_KEYEXCHANGE };
+    CRYPT_ALGORITHM_IDENTIFIER signature = { (char *)szOID_RSA_SHA256RSA, { 0, NULL } };
+    CERT_NAME_BLOB subject_blob = { name_size, name };
+    if (!CryptGenKey(provider, AT_KEYEXCHANGE, (2048u << 16) | CRYPT_EXPORTABLE, &key)) {
+        error = GetLastError();
+    } else {
+        CryptDestroyKey(key);
+        created = CertCreateSelfSignCertificate(provider, &subject_blob, 0, &key_info, &signature, NULL, NULL, NULL);
+        if (!created)
+            error = GetLastError();
+        else if (!(store = open_machine_store(store_name, 0)))
+            error = GetLastError();
+        else if (!CertAddCertificateContextToStore(store, created, CERT_STORE_ADD_NEW, &added) ||
+                 !CertSetCertificateContextProperty(added, CERT_KEY_PROV_INFO_PROP_ID, 0, &key_info))
+            error = GetLastError();
+    }
+    CryptReleaseContext(provider, 0);
+    WCHAR hash[2 * SHA1_BYTES + 1];
+    if (error == NO_ERROR && !certificate_hash(added, hash, sizeof(hash) / sizeof(hash[0])))
+        error = GetLastError();
+    if (error != NO_ERROR) {
+        if (added)
+            CertDeleteCertificateFromStore(added); /* frees added */
+        delete_container(container, MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, CRYPT_MACHINE_KEYSET);
+    } else {
+        CertFreeCertificateContext(added);
+    }
+    if (created)
+        CertFreeCertificateContext(created);
+    if (store) {
+        commit_store(store);
+        CertCloseStore(store, 0);
+    }
+    if (error != NO_ERROR)
+        return failed(L"Certificate create", error);
+    out(L"\nCertificate successfully created in LOCAL_MACHINE\\%ls\n\ncerthash=%ls\n\n", store_name, hash);
+    return 0;
+}
+
+/* Deletes the certificate and, when it is a CryptoAPI one, its key
+ * container. */
+static int cert_delete(const params *given)
+{
+    const WCHAR *certhash = lookup(given, L"certhash"), *store_name = store_name_of(given);
+    BYTE hash[SHA1_BYTES];
+    size_t hash_length;
+    if (!certhash || !parse_hex_bytes(certhash, hash, sizeof(hash), &hash_length) || hash_length != SHA1_BYTES)
+        return usage(L"certhash= takes the certificate's SHA-1 hash, 40 hex digits");
+    HCERTSTORE store = open_machine_store(store_name, 0);
+    if (!store)
+        return failed(L"Certificate store open", GetLastError());
+    CRYPT_HASH_BLOB wanted = { SHA1_BYTES, hash };
+    PCCERT_CONTEXT certificate = CertFindCertificateInStore(store, X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, 0,
+                                                            CERT_FIND_SHA1_HASH, &wanted, NULL);
+    /* Absent: error 2, as deleting any other absent record (ruling #41). */
+    ULONG error = certificate ? NO_ERROR : ERROR_FILE_NOT_FOUND;
+    if (certificate) {
+        BYTE info_bytes[2048];
+        DWORD size = sizeof(info_bytes);
+        const CRYPT_KEY_PROV_INFO *info = (const CRYPT_KEY_PROV_INFO *)(void *)info_bytes;
+        if (CertGetCertificateContextProperty(certificate, CERT_KEY_PROV_INFO_PROP_ID, info_bytes, &size) &&
+            info->dwProvType != 0 && info->pwszContainerName)
+            delete_container(info->pwszContainerName, info->pwszProvName, info->dwProvType,
+                             info->dwFlags & CRYPT_MACHINE_KEYSET);
+        if (!CertDeleteCertificateFromStore(certificate) || !commit_store(store)) /* frees certificate */
+            error = GetLastError();
+    }
+    CertCloseStore(store, 0);
+    if (error != NO_ERROR)
+        return failed(L"Certificate delete", error);
+    out(L"\nCertificate successfully deleted\n\n");
+    return 0;
+}
+
+static int cert_show(const params *given)
+{
+    const WCHAR *store_name = store_name_of(given);
+    HCERTSTORE store = open_machine_store(store_name, 1);
+    if (!store)
+        return failed(L"Certificate store open", GetLastError());
+    out(L"\nCertificates in LOCAL_MACHINE\\%ls:\n-----------------------------\n\n", store_name);
+    PCCERT_CONTEXT certificate = NULL;
+    while ((certificate = CertEnumCertificatesInStore(store, certificate))) {
+        WCHAR hash[2 * SHA1_BYTES + 1];
+        if (!certificate_hash(certificate, hash, sizeof(hash) / sizeof(hash[0])))
+            continue;
+        out(L"    %-28ls : %ls\n", L"Certificate Hash", hash);
+        print_subject(certificate, L"Subject");
+        out(L"    %-28ls : %ls\n\n", L"Private Key", has_private_key(certificate) ? L"Yes" : L"No");
+    }
+    CertCloseStore(store, 0);
+    return 0;
+}
+
 /* ---- commands ------------------------------------------------------------- */
 
-enum verb { VERB_ADD, VERB_DELETE, VERB_SHOW };
+enum verb { VERB_ADD, VERB_DELETE, VERB_SHOW, VERB_IMPORT, VERB_CREATE };
 
 static const WCHAR *const urlacl_add_names[] = { L"url", L"user", L"listen", L"delegate", L"sddl", NULL };
 static const WCHAR *const url_names[] = { L"url", NULL };
@@ -961,6 +1418,10 @@ static const WCHAR *const sslcert_add_names[] = {
 };
 static const WCHAR *const timeout_add_names[] = { L"timeouttype", L"value", NULL };
 static const WCHAR *const timeout_names[] = { L"timeouttype", NULL };
+static const WCHAR *const cert_import_names[] = { L"file", L"password", L"certstorename", NULL };
+static const WCHAR *const cert_create_names[] = { L"subject", L"certstorename", NULL };
+static const WCHAR *const cert_delete_names[] = { L"certhash", L"certstorename", NULL };
+static const WCHAR *const cert_show_names[] = { L"certstorename", NULL };
 
 typedef struct command {
     enum verb verb;
@@ -988,11 +1449,15 @@ static const command commands[] = {
     { VERB_ADD, L"timeout", timeout_add_names, 2, timeout_add },
     { VERB_DELETE, L"timeout", timeout_names, 1, timeout_delete },
     { VERB_SHOW, L"timeout", no_names, 0, run_timeout_show },
+    { VERB_IMPORT, L"cert", cert_import_names, 1, cert_import },
+    { VERB_CREATE, L"cert", cert_create_names, 0, cert_create },
+    { VERB_DELETE, L"cert", cert_delete_names, 0, cert_delete },
+    { VERB_SHOW, L"cert", cert_show_names, 1, cert_show },
 };
 
 static int run(int argc, WCHAR **argv)
 {
-    static const WCHAR *const verbs[] = { L"add", L"delete", L"show" };
+    static const WCHAR *const verbs[] = { L"add", L"delete", L"show", L"import", L"create" };
     if (argc == 2 && (wcscmp(argv[1], L"--help") == 0 || wcscmp(argv[1], L"-h") == 0 || wcscmp(argv[1], L"/?") == 0 ||
                       _wcsicmp(argv[1], L"help") == 0)) {
         out(L"httpcfg: the HTTP service configuration (netsh http style)\n\n%ls", usage_text);

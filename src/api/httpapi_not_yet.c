@@ -24,13 +24,6 @@ ULONG WINAPI HttpFindUrlGroupId(PCWSTR FullyQualifiedUrl, HANDLE RequestQueueHan
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-ULONG WINAPI HttpReceiveClientCertificate(HANDLE RequestQueueHandle, HTTP_CONNECTION_ID ConnectionId, ULONG Flags,
-                                          PHTTP_SSL_CLIENT_CERT_INFO SslClientCertInfo, ULONG SslClientCertInfoSize,
-                                          PULONG BytesReceived, LPOVERLAPPED Overlapped)
-{
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 ULONG WINAPI HttpSetRequestProperty(HANDLE RequestQueueHandle, HTTP_OPAQUE_ID Id, HTTP_REQUEST_PROPERTY PropertyId,
                                     PVOID Input, ULONG InputPropertySize, LPOVERLAPPED Overlapped)
 {

@@ -11,12 +11,14 @@
 #include <time.h>
 
 #include "access_log_writer.h"
+#include "client_certificate.h"
 #include "error_response.h"
 #include "http_date.h"
 #include "objects.h"
 #include "platform.h"
 #include "properties.h"
 #include "request_layout.h"
+#include "tls_transport.h"
 
 enum {
     /* The receive buffer starts small, so that an idle keep-alive
@@ -85,6 +87,7 @@ struct connection {
     HANDLE send_event; /* made at the first send that has to wait */
     HTTP_CONNECTION_ID id;
     int https;
+    tls_transport *tls; /* https ports only */
     uint16_t local_port;
     SOCKADDR_STORAGE local, remote;
     int local_length, remote_length;
@@ -140,6 +143,10 @@ void connection_release(connection *conn)
     if (InterlockedDecrement(&conn->references))
         return;
     request_parser_release(&conn->parser);
+    if (conn->tls) {
+        tls_transport_free(conn->tls);
+        plat_free(conn->tls);
+    }
     if (conn->send_event)
         CloseHandle(conn->send_event);
     plat_free(conn->buffer);
@@ -179,10 +186,32 @@ static int send_all(SOCKET s, const char *bytes, size_t length)
     return 1;
 }
 
+/* A receive that only wakes the worker to decrypt what the TLS session
+ * holds. Called with the lock held. */
+static void post_wake(connection *conn)
+{
+    conn->tls->wake_posted = 1;
+    conn->receive.kind = IO_RECEIVE;
+    conn->receive_pending = 1;
+    connection_add_ref(conn);
+    memset(&conn->receive.overlapped, 0, sizeof(conn->receive.overlapped));
+    if (!PostQueuedCompletionStatus(engine_port(), 0, 0, &conn->receive.overlapped)) {
+        conn->tls->wake_posted = 0;
+        conn->receive_pending = 0;
+        conn->peer_gone = 1;
+        InterlockedDecrement(&conn->references); /* never the last: the caller holds one */
+    }
+}
+
 /* Called with the lock held. */
 static void post_receive(connection *conn)
 {
-    if (conn->receive_pending || conn->closed || conn->peer_gone)
+    int tls_holds_more = conn->tls && conn->tls->more_plaintext;
+    if (conn->receive_pending || conn->closed || (conn->peer_gone && !tls_holds_more))
+        return;
+    /* Ciphertext handed over to a sender lies past raw_end: it stays put
+     * until the sender wakes the worker for it. */
+    if (conn->tls && conn->tls->staged)
         return;
     if (conn->decoded_start == conn->decoded_end && conn->raw_start == conn->raw_end) {
         conn->decoded_start = conn->decoded_end = conn->raw_start = conn->raw_end = 0;
@@ -208,6 +237,10 @@ static void post_receive(connection *conn)
     }
     if (conn->raw_end == conn->buffer_size)
         return; /* full: the application reads first */
+    if (tls_holds_more) {
+        post_wake(conn);
+        return;
+    }
     WSABUF buffer = { (ULONG)(conn->buffer_size - conn->raw_end), conn->buffer + conn->raw_end };
     DWORD flags = 0;
     memset(&conn->receive.overlapped, 0, sizeof(conn->receive.overlapped));
@@ -228,6 +261,9 @@ static connection_timer timer_wanted(const connection *conn)
         return TIMER_NONE;
     if (conn->phase == PHASE_CLOSING)
         return TIMER_IDLE; /* waiting for the peer's end after an answer */
+    /* The handshake counts as part of the first request's head. */
+    if (conn->phase == PHASE_HEAD && conn->tls && !conn->tls->established)
+        return TIMER_HEADER_WAIT;
     if (conn->phase == PHASE_HEAD)
         return conn->raw_start != conn->raw_end || request_parser_in_head(&conn->parser) ? TIMER_HEADER_WAIT
                                                                                         : TIMER_IDLE;
@@ -276,6 +312,84 @@ static void keep_reading(connection *conn)
 {
     post_receive(conn);
     update_timer(conn);
+}
+
+/* Lets go of the TLS lock, waking the worker for ciphertext that came
+ * while it was held. Called with the connection's lock held. */
+static void tls_unlock(connection *conn)
+{
+    int handed_over = conn->tls->handed_over;
+    conn->tls->handed_over = 0;
+    ReleaseSRWLockExclusive(&conn->tls->lock);
+    if (handed_over)
+        post_wake(conn);
+}
+
+/* The end of a sender's turn on a TLS connection. */
+static void tls_end_send(connection *conn)
+{
+    AcquireSRWLockExclusive(&conn->lock);
+    tls_unlock(conn);
+    ReleaseSRWLockExclusive(&conn->lock);
+}
+
+/* Decrypts what came (the staged ciphertext at raw_end) into the buffer,
+ * unless a sender holds the session: then the sender wakes the worker for
+ * it when done. Called with the connection's lock held. */
+static void tls_decrypt(connection *conn)
+{
+    tls_transport *tls = conn->tls;
+    if (!TryAcquireSRWLockExclusive(&tls->lock)) {
+        tls->handed_over = 1;
+        return;
+    }
+    size_t produced = 0;
+    tls_pump_result result = tls_transport_pump(tls, conn->socket, conn->buffer + conn->raw_end,
+                                                conn->buffer_size - conn->raw_end, &produced);
+    tls_unlock(conn);
+    conn->raw_end += produced;
+    if (produced)
+        conn->progressed = 1;
+    if (result != TLS_PUMP_OK)
+        conn->peer_gone = 1; /* a close_notify, or a failure whose alert went out */
+}
+
+/* No more bytes from this side: a TLS session ends with close_notify first
+ * (unless a sender holds it). Called with the connection's lock held. */
+static void end_sending(connection *conn)
+{
+    if (conn->tls && TryAcquireSRWLockExclusive(&conn->tls->lock)) {
+        tls_transport_close(conn->tls, conn->socket);
+        tls_unlock(conn);
+    }
+    shutdown(conn->socket, SD_SEND);
+}
+
+static int transmit_all(void *context, char *bytes, size_t length)
+{
+    const connection *conn = context;
+    return send_all(conn->socket, bytes, length);
+}
+
+/* Bytes the engine sends itself (automatic answers, 100 Continue); end:
+ * nothing follows them, so that the peer reads the answer and then sees
+ * the end (W45). */
+static void send_own(connection *conn, const char *bytes, size_t length, int end)
+{
+    if (!conn->tls) {
+        send_all(conn->socket, bytes, length);
+        if (end)
+            shutdown(conn->socket, SD_SEND);
+        return;
+    }
+    WSABUF buffer = { (ULONG)length, (char *)bytes };
+    AcquireSRWLockExclusive(&conn->tls->lock);
+    tls_transport_write(conn->tls, &buffer, 1, transmit_all, conn);
+    if (end)
+        tls_transport_close(conn->tls, conn->socket);
+    tls_end_send(conn);
+    if (end)
+        shutdown(conn->socket, SD_SEND);
 }
 
 /* Called with the lock held: the socket goes, once. */
@@ -736,9 +850,7 @@ static void answer_error(connection *conn, http_error_kind error)
     http_format_date((int64_t)time(NULL), date);
     char response[ERROR_RESPONSE_MAX];
     size_t length = error_response_write(error, 1, date, response);
-    send_all(conn->socket, response, length);
-    /* Graceful: the peer reads the answer, then sees the end (W45). */
-    shutdown(conn->socket, SD_SEND);
+    send_own(conn, response, length, 1);
 }
 
 /* An HTTPERR line for what the engine answered or dropped itself (ruling
@@ -872,6 +984,12 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     getsockname(socket, (SOCKADDR *)&conn->local, &conn->local_length);
     getpeername(socket, (SOCKADDR *)&conn->remote, &conn->remote_length);
     format_local_host(conn);
+    if (https && (!(conn->tls = plat_alloc_zeroed(sizeof(*conn->tls)))
+                  || !tls_transport_init(conn->tls, (const SOCKADDR *)&conn->local, local_port))) {
+        connection_release(conn);
+        closesocket(socket);
+        return;
+    }
     request_parser_init(&conn->parser, &engine_limits()->parser);
     /* The driver-wide IdleConnection and HeaderWait (http-server-api.md §5,
      * data-plane.md §9.6): what the first request of a connection gets. */
@@ -888,12 +1006,36 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     run(conn);
 }
 
+/* Ciphertext came (or the end of the TCP stream, or a wake-up posted for
+ * plaintext the session holds). Called with the lock held. */
+static void tls_receive_done(connection *conn, DWORD error, DWORD bytes)
+{
+    tls_transport *tls = conn->tls;
+    int stream_ended = 0;
+    if (tls->wake_posted)
+        tls->wake_posted = 0;
+    else if (error != NO_ERROR || bytes == 0)
+        stream_ended = 1;
+    else
+        tls->staged = bytes;
+    if (conn->closed) {
+        tls->staged = 0;
+        conn->peer_gone = 1;
+        return;
+    }
+    tls_decrypt(conn);
+    if (stream_ended)
+        conn->peer_gone = 1;
+}
+
 void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
 {
     connection *conn = (connection *)((char *)operation - offsetof(connection, receive));
     AcquireSRWLockExclusive(&conn->lock);
     conn->receive_pending = 0;
-    if (error != NO_ERROR || bytes == 0)
+    if (conn->tls)
+        tls_receive_done(conn, error, bytes);
+    else if (error != NO_ERROR || bytes == 0)
         conn->peer_gone = 1;
     else {
         conn->raw_end += bytes;
@@ -998,6 +1140,10 @@ ULONG connection_layout_request(engine_request *request, int version, ULONG rece
         .body = conn->buffer + conn->decoded_start,
         .body_length = conn->decoded_end - conn->decoded_start,
         .copy_body = copy_body,
+        .ssl = conn->tls ? &conn->tls->info : NULL,
+        /* https connections have a raw connection of their own on Windows
+         * (the TLS filter's); ours is the connection itself. */
+        .raw_connection_id = conn->tls ? conn->id : 0,
     };
     address_and_length(&conn->remote, &input.remote_address, &input.remote_address_length);
     address_and_length(&conn->local, &input.local_address, &input.local_address_length);
@@ -1057,7 +1203,7 @@ body_wait connection_wait_for_body(request_queue *queue, engine_request *request
     keep_reading(conn);
     ReleaseSRWLockExclusive(&conn->lock);
     if (send_continue)
-        send_all(conn->socket, continue_response, sizeof(continue_response) - 1);
+        send_own(conn, continue_response, sizeof(continue_response) - 1, 0);
     if (overlapped)
         return BODY_PARKED;
     AcquireSRWLockExclusive(&conn->lock);
@@ -1124,7 +1270,7 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
     }
     ReleaseSRWLockExclusive(&conn->lock);
     if (send_continue)
-        send_all(conn->socket, continue_response, sizeof(continue_response) - 1);
+        send_own(conn, continue_response, sizeof(continue_response) - 1, 0);
     ULONG status;
     if (done && overlapped) {
         status = queue_complete(queue, overlapped, done->status, done->filled, COMPLETE_NOW);
@@ -1165,7 +1311,7 @@ void connection_finish_request(engine_request *request, int close, int reset)
         close_socket(conn, 1);
     } else if (close) {
         conn->phase = PHASE_CLOSING;
-        shutdown(conn->socket, SD_SEND);
+        end_sending(conn);
     }
     ReleaseSRWLockExclusive(&conn->lock);
     if (was_current)
@@ -1214,6 +1360,23 @@ static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size
     return WSAGetOverlappedResult(conn->socket, &sending, &sent, TRUE, &flags) != 0;
 }
 
+static int transmit_within_rate(void *context, char *bytes, size_t length)
+{
+    engine_request *request = context;
+    WSABUF buffer = { (ULONG)length, bytes };
+    return send_within_rate(request->conn, &buffer, 1, length, request->timeouts.MinSendRate);
+}
+
+/* Response bytes: as they are, or encrypted. A TLS sender holds the
+ * session's lock. */
+static int send_piece(engine_request *request, WSABUF *buffers, DWORD count, size_t bytes)
+{
+    connection *conn = request->conn;
+    if (conn->tls)
+        return tls_transport_write(conn->tls, buffers, count, transmit_within_rate, request);
+    return send_within_rate(conn, buffers, count, bytes, request->timeouts.MinSendRate);
+}
+
 /* Under a bandwidth limit the bytes go in pieces of at most the pacers'
  * window, each after the wait the pacers ask for. */
 static int send_paced(engine_request *request, WSABUF *buffers, DWORD count)
@@ -1236,7 +1399,7 @@ static int send_paced(engine_request *request, WSABUF *buffers, DWORD count)
             if (wait)
                 Sleep(wait);
             WSABUF slice = { piece, buffers[i].buf + done };
-            if (!send_within_rate(request->conn, &slice, 1, piece, request->timeouts.MinSendRate))
+            if (!send_piece(request, &slice, 1, piece))
                 return 0;
             done += piece;
         }
@@ -1246,12 +1409,21 @@ static int send_paced(engine_request *request, WSABUF *buffers, DWORD count)
 
 int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
 {
-    if (request->pacers[0] || request->pacers[1])
-        return send_paced(request, buffers, count);
-    size_t bytes = 0;
-    for (DWORD i = 0; i < count; i++)
-        bytes += buffers[i].len;
-    return send_within_rate(request->conn, buffers, count, bytes, request->timeouts.MinSendRate);
+    connection *conn = request->conn;
+    if (conn->tls)
+        AcquireSRWLockExclusive(&conn->tls->lock);
+    int sent;
+    if (request->pacers[0] || request->pacers[1]) {
+        sent = send_paced(request, buffers, count);
+    } else {
+        size_t bytes = 0;
+        for (DWORD i = 0; i < count; i++)
+            bytes += buffers[i].len;
+        sent = send_piece(request, buffers, count, bytes);
+    }
+    if (conn->tls)
+        tls_end_send(conn);
+    return sent;
 }
 
 int connection_expects_unread_body(engine_request *request)
@@ -1358,4 +1530,28 @@ ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OV
     connection_finish_request(request, 1, 1);
     engine_request_release(request);
     return queue_complete_at_once(queue, overlapped);
+}
+
+ULONG engine_receive_client_certificate(request_queue *queue, HTTP_CONNECTION_ID connection_id, ULONG flags,
+                                        void *buffer, ULONG length, ULONG *bytes_received, OVERLAPPED *overlapped)
+{
+    connection *conn = engine_connection_find(connection_id);
+    if (!conn)
+        return ERROR_CONNECTION_INVALID;
+    /* Plain HTTP, no certificate sent, or a channel binding token (not
+     * built yet): nothing to find (§7.4; §15 #27). */
+    ULONG status = ERROR_NOT_FOUND;
+    size_t bytes = 0;
+    AcquireSRWLockExclusive(&conn->lock);
+    const request_ssl_input *info = conn->tls && conn->tls->established ? &conn->tls->info : NULL;
+    if (!(flags & HTTP_RECEIVE_SECURE_CHANNEL_TOKEN) && info && info->client_cert)
+        status = client_certificate_write(info->client_cert, info->client_cert_length, info->client_cert_flags,
+                                          buffer, (uintptr_t)buffer, length, &bytes);
+    ReleaseSRWLockExclusive(&conn->lock);
+    connection_release(conn);
+    if (status == NO_ERROR && overlapped)
+        return queue_complete(queue, overlapped, NO_ERROR, (ULONG)bytes, COMPLETE_NOW);
+    if ((status == NO_ERROR || status == ERROR_MORE_DATA) && bytes_received)
+        *bytes_received = (ULONG)bytes;
+    return status;
 }

@@ -12,6 +12,7 @@
 #include "objects.h"
 #include "platform.h"
 #include "request_limits.h"
+#include "tls_credentials.h"
 #include "token_bucket.h"
 #include "url_prefix.h"
 
@@ -59,7 +60,7 @@ static void *id_map_find(id_map *ids, uint64_t id, void (*add_ref)(void *))
 /* The listener of a port on which some URL is registered. */
 typedef struct port_entry {
     uint16_t port;
-    listener *listening; /* NULL for https ports: no TLS yet */
+    listener *listening;
 } port_entry;
 
 static struct {
@@ -287,13 +288,10 @@ static ULONG open_port(const url_prefix *prefix)
         engine.port_capacity = capacity;
     }
     listener *listening = NULL;
-    /* https prefixes are stored, but no TLS exists yet: their port stays
-     * closed (README). */
-    if (!prefix->https) {
-        ULONG error = listener_open(prefix->port, 0, engine.listen_addresses, engine.listen_count, &listening);
-        if (error != NO_ERROR)
-            return error;
-    }
+    ULONG error = listener_open(prefix->port, prefix->https, engine.listen_addresses, engine.listen_count,
+                                &listening);
+    if (error != NO_ERROR)
+        return error;
     engine.ports[engine.port_count++] = (port_entry){ prefix->port, listening };
     return NO_ERROR;
 }
@@ -309,8 +307,7 @@ static void close_unused_ports(void)
             i++;
             continue;
         }
-        if (entry->listening)
-            listener_close(entry->listening);
+        listener_close(entry->listening);
         *entry = engine.ports[--engine.port_count];
     }
 }
@@ -393,6 +390,7 @@ void engine_stop(void)
     ReleaseSRWLockExclusive(&engine.routes_lock);
     connection_close_all();
     access_log_shutdown();
+    tls_credentials_flush();
 }
 
 static void request_add_ref_thunk(void *object)

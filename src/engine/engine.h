@@ -73,6 +73,18 @@ ULONG engine_cancel_request(request_queue *queue, HTTP_REQUEST_ID request_id, OV
 /* HttpWaitForDisconnect(Ex). */
 ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connection_id, OVERLAPPED *overlapped);
 
+/* HttpReceiveClientCertificate after its argument checks (flags within
+ * HTTP_RECEIVE_SECURE_CHANNEL_TOKEN | HTTP_RECEIVE_FULL_CHAIN; buffer NULL
+ * only with length 0): the connection's client certificate written by
+ * client_certificate_write() (src/http/client_certificate.h). Returns what
+ * it does, or ERROR_IO_PENDING; ERROR_NOT_FOUND for a connection without a
+ * certificate (plain HTTP too, ruling #27) and, for now, for
+ * SECURE_CHANNEL_TOKEN (channel binding tokens: not yet);
+ * ERROR_CONNECTION_INVALID for an ID of no open connection (docs/compat.md
+ * "HTTPS"). */
+ULONG engine_receive_client_certificate(request_queue *queue, HTTP_CONNECTION_ID connection_id, ULONG flags,
+                                        void *buffer, ULONG length, ULONG *bytes_received, OVERLAPPED *overlapped);
+
 /* HttpShutdownRequestQueue: completes every pending receive with
  * ERROR_OPERATION_ABORTED and stops delivery to the queue. */
 void engine_shut_down_queue(request_queue *queue);

@@ -69,16 +69,22 @@ static uint64_t place(layout_walk *walk, uint64_t size, uint64_t alignment)
     return start;
 }
 
-/* An 8-bit string from the head's arena, followed by a NUL. */
-static uint64_t place_span(layout_walk *walk, const http_request_head *head, http_span span)
+/* An 8-bit string followed by a NUL. */
+static uint64_t place_text(layout_walk *walk, const char *text, size_t length)
 {
-    uint64_t offset = place(walk, (uint64_t)span.length + 1, 1);
+    uint64_t offset = place(walk, (uint64_t)length + 1, 1);
     if (walk->dest != NULL) {
-        if (span.length > 0)
-            memcpy(walk->dest + (size_t)offset, http_span_text(head, span), span.length);
-        walk->dest[(size_t)offset + span.length] = '\0';
+        if (length > 0)
+            memcpy(walk->dest + (size_t)offset, text, length);
+        walk->dest[(size_t)offset + length] = '\0';
     }
     return offset;
+}
+
+/* A string from the head's arena. */
+static uint64_t place_span(layout_walk *walk, const http_request_head *head, http_span span)
+{
+    return place_text(walk, span.length > 0 ? http_span_text(head, span) : NULL, span.length);
 }
 
 static int span_valid(const http_request_head *head, http_span span)
@@ -103,6 +109,22 @@ static int cooked_valid(const cooked_url *cooked)
         && cooked->query_length <= cooked->length - cooked->query_offset;
 }
 
+static int ssl_string_valid(const char *text, size_t length)
+{
+    return length <= REQUEST_SSL_STRING_MAX_LENGTH && (length == 0 || text != NULL);
+}
+
+/* A certificate is there or not: no pointer without bytes, no bytes
+ * without a pointer. */
+static int ssl_valid(const request_ssl_input *ssl)
+{
+    if (!ssl_string_valid(ssl->issuer, ssl->issuer_length) || !ssl_string_valid(ssl->subject, ssl->subject_length))
+        return 0;
+    if (ssl->client_cert == NULL)
+        return ssl->client_cert_length == 0;
+    return ssl->client_cert_length > 0 && ssl->client_cert_length <= CLIENT_CERTIFICATE_MAX_LENGTH;
+}
+
 /* Anything that fails here is a caller's bug, never a request's content:
  * the parser and cooked_url_build keep every length within its USHORT. */
 static int input_valid(const request_layout_input *input)
@@ -112,7 +134,8 @@ static int input_valid(const request_layout_input *input)
         || input->cooked_text == NULL || !cooked_valid(input->cooked)
         || !address_length_valid(input->remote_address, input->remote_address_length)
         || !address_length_valid(input->local_address, input->local_address_length)
-        || (input->copy_body && input->body == NULL && input->body_length > 0))
+        || (input->copy_body && input->body == NULL && input->body_length > 0)
+        || (input->ssl != NULL && !ssl_valid(input->ssl)))
         return 0;
     if (!span_valid(head, head->raw_url) || (head->verb == HttpVerbUnknown && !span_valid(head, head->verb_text)))
         return 0;
@@ -163,6 +186,46 @@ static void place_cooked_url(layout_walk *walk, const request_layout_input *inpu
         put_pointer(dest, REQUEST_FIELD(CookedUrl.pQueryString), walk, offset + cooked->query_offset * sizeof(WCHAR));
     else
         put_null(dest, REQUEST_FIELD(CookedUrl.pQueryString));
+}
+
+#define SSL_FIELD(member) offsetof(HTTP_SSL_INFO, member)
+
+/* The TLS block (data-plane.md §3.3, §11.4): HTTP_SSL_INFO, the issuer and
+ * subject, then the client certificate's structure and bytes. */
+static void place_ssl_info(layout_walk *walk, const request_ssl_input *ssl)
+{
+    uint64_t info = place(walk, sizeof(HTTP_SSL_INFO), _Alignof(HTTP_SSL_INFO));
+    uint64_t issuer = place_text(walk, ssl->issuer, ssl->issuer_length);
+    uint64_t subject = place_text(walk, ssl->subject, ssl->subject_length);
+    uint64_t certificate_bytes = sizeof(HTTP_SSL_CLIENT_CERT_INFO) + (uint64_t)ssl->client_cert_length;
+    uint64_t certificate = 0;
+    if (ssl->client_cert != NULL)
+        certificate = place(walk, certificate_bytes, _Alignof(HTTP_SSL_CLIENT_CERT_INFO));
+    unsigned char *dest = walk->dest;
+    if (dest == NULL)
+        return;
+
+    unsigned char *at = dest + (size_t)info;
+    memset(at, 0, sizeof(HTTP_SSL_INFO));
+    put_u16(at, SSL_FIELD(ServerCertKeySize), ssl->server_key_bits);
+    put_u16(at, SSL_FIELD(ConnectionKeySize), ssl->connection_key_bits);
+    put_u32(at, SSL_FIELD(ServerCertIssuerSize), (ULONG)ssl->issuer_length);
+    put_u32(at, SSL_FIELD(ServerCertSubjectSize), (ULONG)ssl->subject_length);
+    put_pointer(at, SSL_FIELD(pServerCertIssuer), walk, issuer);
+    put_pointer(at, SSL_FIELD(pServerCertSubject), walk, subject);
+    if (ssl->client_cert != NULL) {
+        /* Cannot fail: the certificate was validated and its room placed. */
+        size_t written;
+        (void)client_certificate_write(ssl->client_cert, ssl->client_cert_length, ssl->client_cert_flags,
+                                       dest + (size_t)certificate, walk->user_base + (uintptr_t)certificate,
+                                       (size_t)certificate_bytes, &written);
+        put_pointer(at, SSL_FIELD(pClientCertInfo), walk, certificate);
+        put_u32(at, SSL_FIELD(SslClientCertNegotiated), 1);
+    } else {
+        put_null(at, SSL_FIELD(pClientCertInfo));
+        put_u32(at, SSL_FIELD(SslClientCertNegotiated), 0);
+    }
+    put_pointer(dest, REQUEST_FIELD(pSslInfo), walk, info);
 }
 
 /* Walks the structure and all its variable data (everything but the body),
@@ -242,6 +305,11 @@ static uint64_t walk_request(layout_walk *walk, const request_layout_input *inpu
             put_pointer(entry, offsetof(HTTP_UNKNOWN_HEADER, pRawValue), walk, value);
         }
     }
+
+    /* The connection's TLS data after the request's own, so that a
+     * request lays out the same over TLS up to here. */
+    if (input->ssl != NULL)
+        place_ssl_info(walk, input->ssl);
     return walk->at;
 }
 
@@ -269,7 +337,9 @@ static void put_fixed_fields(unsigned char *dest, const request_layout_input *in
     put_u16(dest, REQUEST_FIELD(Version.MinorVersion), input->head->minor_version);
     put_u32(dest, REQUEST_FIELD(Verb), (ULONG)input->head->verb);
     put_u64(dest, REQUEST_FIELD(BytesReceived), input->bytes_received);
-    /* RawConnectionId 0, pSslInfo NULL (plain HTTP), and for V2
+    if (input->ssl != NULL)
+        put_u64(dest, REQUEST_FIELD(RawConnectionId), input->raw_connection_id);
+    /* Plain HTTP: RawConnectionId 0 and pSslInfo NULL; for V2
      * RequestInfoCount 0 / pRequestInfo NULL (§3.2): left zero. */
 }
 

@@ -10,8 +10,25 @@
 #include <windows.h>
 #include <http.h>
 
+#include "client_certificate.h"
 #include "cooked_url.h"
 #include "http_request_head.h"
+
+/* What a TLS connection adds to its requests: pSslInfo (data-plane.md
+ * §3.3, §11.4). Strings are given without a NUL; the layout adds it. */
+typedef struct request_ssl_input {
+    USHORT server_key_bits;     /* ServerCertKeySize: in bits, as IIS reads it */
+    USHORT connection_key_bits; /* ConnectionKeySize: in bits */
+    const char *issuer;         /* ServerCertIssuer, e.g. "CN=Test CA" */
+    size_t issuer_length;       /* at most REQUEST_SSL_STRING_MAX_LENGTH */
+    const char *subject;
+    size_t subject_length;
+    const uint8_t *client_cert; /* DER; NULL when the client sent none */
+    size_t client_cert_length;  /* 1 to CLIENT_CERTIFICATE_MAX_LENGTH with a certificate, else 0 */
+    ULONG client_cert_flags;    /* HTTP_SSL_CLIENT_CERT_INFO.CertFlags */
+} request_ssl_input;
+
+#define REQUEST_SSL_STRING_MAX_LENGTH ((size_t)64 * 1024)
 
 typedef struct request_layout_input {
     int version; /* 1: HTTP_REQUEST_V1, 2: HTTP_REQUEST_V2 */
@@ -34,6 +51,10 @@ typedef struct request_layout_input {
     const char *body;
     size_t body_length;
     int copy_body; /* HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY or FLUSH_BODY */
+    /* NULL for plain HTTP: pSslInfo NULL and RawConnectionId 0, whatever
+     * raw_connection_id holds. */
+    const request_ssl_input *ssl;
+    HTTP_RAW_CONNECTION_ID raw_connection_id;
 } request_layout_input;
 
 /* Bytes the request needs without any body: the structure and all its
@@ -55,9 +76,16 @@ typedef struct request_layout_result {
  * with copy_body, as many body bytes as fit go into one FromMemory chunk at
  * the end, filling the buffer to its end when the body is larger (W35), and
  * MORE_ENTITY_BODY_EXISTS is set when body bytes remain.
+ * With ssl, the TLS block comes after the request's own strings and before
+ * the body chunk: HTTP_SSL_INFO (pointer-aligned), the issuer and subject
+ * (each NUL-terminated; the sizes do not count the NUL), and with a client
+ * certificate HTTP_SSL_CLIENT_CERT_INFO (pointer-aligned) directly followed
+ * by its DER bytes (SslClientCertNegotiated 1; else pClientCertInfo NULL
+ * and SslClientCertNegotiated 0).
  * An input the parser and cooked_url_build cannot produce (a version other
  * than 1 or 2, a span outside the arena, a length over 65535 bytes, an
- * address other than 16 or 28 bytes) is a caller's bug:
+ * address other than 16 or 28 bytes, a TLS string or certificate over its
+ * limit or NULL with a length) is a caller's bug:
  * ERROR_INVALID_PARAMETER, nothing written. capacity < sizeof(V1):
  * ERROR_INSUFFICIENT_BUFFER, nothing written. */
 ULONG request_layout_write(const request_layout_input *input, void *dest, uintptr_t user_base, size_t capacity,

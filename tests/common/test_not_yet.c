@@ -15,7 +15,6 @@ typedef ULONG (*call_fn)(void);
 static ULONG call_declare_push(void) { return HttpDeclarePush(OUTPUT(HANDLE), 1, HttpVerbGET, u"/", NULL, OUTPUT(PHTTP_REQUEST_HEADERS)); }
 static ULONG call_delegate_request_ex(void) { return HttpDelegateRequestEx(OUTPUT(HANDLE), OUTPUT(HANDLE), 1, 1, 0, OUTPUT(PHTTP_DELEGATE_REQUEST_PROPERTY_INFO)); }
 static ULONG call_find_url_group_id(void) { return HttpFindUrlGroupId(u"http://+:80/", OUTPUT(HANDLE), OUTPUT(PHTTP_URL_GROUP_ID)); }
-static ULONG call_receive_client_certificate(void) { return HttpReceiveClientCertificate(OUTPUT(HANDLE), 1, 0, OUTPUT(PHTTP_SSL_CLIENT_CERT_INFO), 64, OUTPUT(PULONG), OUTPUT(LPOVERLAPPED)); }
 static ULONG call_set_request_property(void) { return HttpSetRequestProperty(OUTPUT(HANDLE), 1, HttpRequestPropertyIsb, OUTPUT(PVOID), 8, OUTPUT(LPOVERLAPPED)); }
 static ULONG call_wait_for_demand_start(void) { return HttpWaitForDemandStart(OUTPUT(HANDLE), OUTPUT(LPOVERLAPPED)); }
 
@@ -26,7 +25,6 @@ static const struct {
     { "HttpDeclarePush", call_declare_push },
     { "HttpDelegateRequestEx", call_delegate_request_ex },
     { "HttpFindUrlGroupId", call_find_url_group_id },
-    { "HttpReceiveClientCertificate", call_receive_client_certificate },
     { "HttpSetRequestProperty", call_set_request_property },
     { "HttpWaitForDemandStart", call_wait_for_demand_start },
 };

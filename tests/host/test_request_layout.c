@@ -1,5 +1,5 @@
 /* The receive-buffer layout on its own (data-plane.md §3.1-§3.3, §4.1,
- * §11; layout ruling #9). Heads and cooked URLs are built by hand here, so
+ * §11; layout ruling #9), plain HTTP and TLS (pSslInfo). Heads and cooked URLs are built by hand here, so
  * the test depends on no other module's .c file. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +159,41 @@ static void check_request_string(const view *v, const char *pointer, USHORT leng
     assert_int_equal(text[length], 0);
 }
 
+/* §3.3, §11.4: HTTP_SSL_INFO and its client certificate, every pointer
+ * inside the buffer and pointer-aligned (ruling #9), the strings
+ * NUL-terminated with sizes that do not count the NUL. */
+static void check_ssl_info(const view *v, const request_ssl_input *ssl, const HTTP_SSL_INFO *pointer)
+{
+    HTTP_SSL_INFO info;
+    memcpy(&info, inside(v, pointer, sizeof(info), sizeof(void *)), sizeof(info));
+    assert_int_equal(info.ServerCertKeySize, ssl->server_key_bits);
+    assert_int_equal(info.ConnectionKeySize, ssl->connection_key_bits);
+    assert_int_equal(info.ServerCertIssuerSize, ssl->issuer_length);
+    assert_int_equal(info.ServerCertSubjectSize, ssl->subject_length);
+    const unsigned char *issuer = inside(v, info.pServerCertIssuer, ssl->issuer_length + 1, 1);
+    if (ssl->issuer_length > 0)
+        assert_memory_equal(issuer, ssl->issuer, ssl->issuer_length);
+    assert_int_equal(issuer[ssl->issuer_length], 0);
+    const unsigned char *subject = inside(v, info.pServerCertSubject, ssl->subject_length + 1, 1);
+    if (ssl->subject_length > 0)
+        assert_memory_equal(subject, ssl->subject, ssl->subject_length);
+    assert_int_equal(subject[ssl->subject_length], 0);
+    if (ssl->client_cert == NULL) {
+        assert_null(info.pClientCertInfo);
+        assert_int_equal(info.SslClientCertNegotiated, 0);
+        return;
+    }
+    assert_int_equal(info.SslClientCertNegotiated, 1);
+    HTTP_SSL_CLIENT_CERT_INFO cert;
+    memcpy(&cert, inside(v, info.pClientCertInfo, sizeof(cert), sizeof(void *)), sizeof(cert));
+    assert_int_equal(cert.CertFlags, ssl->client_cert_flags);
+    assert_int_equal(cert.CertEncodedSize, ssl->client_cert_length);
+    assert_memory_equal(inside(v, cert.pCertEncoded, ssl->client_cert_length, 1), ssl->client_cert,
+                        ssl->client_cert_length);
+    assert_null(cert.Token);               /* no DS mapping (§7.4) */
+    assert_int_equal(cert.CertDeniedByMapper, 0);
+}
+
 /* Reads the result back and checks every pointer and string of it against
  * the input; the specific tests then check the values they are about. */
 static view check_layout(const request_layout_input *input, const unsigned char *bytes, uintptr_t user_base,
@@ -253,8 +288,14 @@ static view check_layout(const request_layout_input *input, const unsigned char 
         assert_memory_equal(inside(&v, chunk.FromMemory.pBuffer, chunk.FromMemory.BufferLength, 1), input->body,
                             chunk.FromMemory.BufferLength);
     }
-    assert_true(r->RawConnectionId == 0);
-    assert_null(r->pSslInfo);
+    if (input->ssl == NULL) {
+        /* §3.3: plain HTTP has no TLS data (RawConnectionId 0 as before
+         * Windows 10 2004, §3.2). */
+        assert_true(r->RawConnectionId == 0);
+        assert_null(r->pSslInfo);
+    } else
+        check_ssl_info(&v, input->ssl, r->pSslInfo);
+    assert_true(r->RawConnectionId == (input->ssl != NULL ? input->raw_connection_id : 0));
     if (input->version == 2) {
         assert_int_equal(v.request.RequestInfoCount, 0);
         assert_null(v.request.pRequestInfo);
@@ -731,6 +772,245 @@ static void largest_lengths_fit(void **state)
     free(fx);
 }
 
+/* A TLS connection's data (§3.3): a 2048-bit server key and a 256-bit
+ * session key, in bits as IIS's HTTPS_SECRETKEYSIZE/HTTPS_KEYSIZE report
+ * them (ruling of issue 12). */
+static const char test_issuer[] = "CN=Test CA, O=httpapi tests";
+static const char test_subject[] = "CN=localhost";
+static uint8_t test_certificate[777];
+
+static request_ssl_input tls_input(int with_certificate)
+{
+    for (size_t i = 0; i < sizeof(test_certificate); i++)
+        test_certificate[i] = (uint8_t)(i * 13 + 0x30);
+    request_ssl_input ssl = { 2048, 256, test_issuer, strlen(test_issuer), test_subject, strlen(test_subject),
+                              NULL, 0, 0 };
+    if (with_certificate) {
+        ssl.client_cert = test_certificate;
+        ssl.client_cert_length = sizeof(test_certificate);
+        ssl.client_cert_flags = 0x800B0109u; /* CERT_E_UNTRUSTEDROOT: passed through */
+    }
+    return ssl;
+}
+
+/* The bytes the TLS block adds after a plain request of plain bytes. */
+static size_t tls_size(size_t plain, const request_ssl_input *ssl)
+{
+    size_t at = align_up(plain, sizeof(void *)) + sizeof(HTTP_SSL_INFO);
+    at += ssl->issuer_length + 1 + ssl->subject_length + 1;
+    if (ssl->client_cert != NULL)
+        at = align_up(at, sizeof(void *)) + sizeof(HTTP_SSL_CLIENT_CERT_INFO) + ssl->client_cert_length;
+    return at;
+}
+
+/* §3.3, §11.4 (28/48 and 20/32 bytes): V1 and V2, with and without a
+ * client certificate, an unknown header to end the request's strings on
+ * an odd offset; the block sits after the request's strings and the sizes
+ * are exact (the buffer is exactly the size needed). */
+static void tls_request_fields(void **state)
+{
+    (void)state;
+    for (int version = 1; version <= 2; version++)
+        for (int with_certificate = 0; with_certificate <= 1; with_certificate++) {
+            print_message("version %d, certificate %d\n", version, with_certificate);
+            fixture *fx = new_fixture(version);
+            add_unknown(fx, "Qux", "foo");
+            size_t plain = request_layout_size(&fx->input);
+            request_ssl_input ssl = tls_input(with_certificate);
+            fx->input.ssl = &ssl;
+            fx->input.raw_connection_id = 0x0123456789abcdefull;
+            size_t needed = request_layout_size(&fx->input);
+            assert_int_equal(needed, tls_size(plain, &ssl));
+
+            buffer b = new_buffer(needed);
+            request_layout_result result;
+            view v = write_ok(&fx->input, &b, &result);
+            const HTTP_REQUEST_V1 *r = &v.request.s;
+            assert_int_equal(result.bytes, needed);
+            assert_true(r->RawConnectionId == 0x0123456789abcdefull);
+            HTTP_SSL_INFO info;
+            memcpy(&info, r->pSslInfo, sizeof(info));
+            assert_int_equal(info.ServerCertKeySize, 2048);
+            assert_int_equal(info.ConnectionKeySize, 256);
+            assert_string_equal(info.pServerCertIssuer, test_issuer);
+            assert_string_equal(info.pServerCertSubject, test_subject);
+            /* Placement: after the last request string, issuer and
+             * subject right after the structure. */
+            HTTP_UNKNOWN_HEADER last;
+            memcpy(&last, r->Headers.pUnknownHeaders, sizeof(last));
+            uintptr_t request_end = (uintptr_t)last.pRawValue + last.RawValueLength + 1;
+            assert_true((uintptr_t)r->pSslInfo == align_up(request_end, sizeof(void *)));
+            assert_true((uintptr_t)info.pServerCertIssuer == (uintptr_t)r->pSslInfo + sizeof(HTTP_SSL_INFO));
+            assert_true((uintptr_t)info.pServerCertSubject
+                        == (uintptr_t)info.pServerCertIssuer + strlen(test_issuer) + 1);
+            if (with_certificate) {
+                HTTP_SSL_CLIENT_CERT_INFO cert;
+                memcpy(&cert, info.pClientCertInfo, sizeof(cert));
+                assert_true((uintptr_t)info.pClientCertInfo
+                            == align_up((uintptr_t)info.pServerCertSubject + strlen(test_subject) + 1,
+                                        sizeof(void *)));
+                assert_true((uintptr_t)cert.pCertEncoded
+                            == (uintptr_t)info.pClientCertInfo + sizeof(HTTP_SSL_CLIENT_CERT_INFO));
+                assert_ptr_equal(cert.pCertEncoded + cert.CertEncodedSize, b.bytes + result.bytes);
+                assert_int_equal(cert.CertFlags, 0x800B0109u);
+            } else
+                assert_ptr_equal(info.pServerCertSubject + strlen(test_subject) + 1, b.bytes + result.bytes);
+            free(b.bytes);
+            free(fx);
+        }
+}
+
+/* §3.1 ERROR_MORE_DATA over TLS: the size needed counts the TLS block; one
+ * byte short gives MORE_DATA with only the IDs (no RawConnectionId, no
+ * pSslInfo), the exact size succeeds. */
+static void tls_more_data_size_is_exact(void **state)
+{
+    (void)state;
+    for (int version = 1; version <= 2; version++)
+        for (int with_certificate = 0; with_certificate <= 1; with_certificate++) {
+            fixture *fx = new_fixture(version);
+            request_ssl_input ssl = tls_input(with_certificate);
+            fx->input.ssl = &ssl;
+            fx->input.raw_connection_id = 77;
+            size_t needed = request_layout_size(&fx->input);
+            assert_true(needed > w8_size(version == 2 ? sizeof(HTTP_REQUEST_V2) : sizeof(HTTP_REQUEST_V1)));
+
+            buffer shorter = new_buffer(needed - 1);
+            request_layout_result result;
+            assert_int_equal(request_layout_write(&fx->input, shorter.bytes, (uintptr_t)shorter.bytes,
+                                                  shorter.capacity, &result),
+                             ERROR_MORE_DATA);
+            assert_int_equal(result.bytes, needed);
+            check_canary(&shorter);
+            HTTP_REQUEST_V1 request;
+            memcpy(&request, shorter.bytes, sizeof(request));
+            assert_true(request.ConnectionId == fx->input.connection_id);
+            assert_true(request.RequestId == fx->input.request_id);
+            assert_true(request.RawConnectionId == 0);
+            assert_null(request.pSslInfo);
+            free(shorter.bytes);
+
+            buffer exact = new_buffer(needed);
+            view v = write_ok(&fx->input, &exact, &result);
+            assert_int_equal(result.bytes, needed);
+            assert_non_null(v.request.s.pSslInfo);
+            free(exact.bytes);
+            free(fx);
+        }
+}
+
+/* The body chunk stays last over TLS and still fills the buffer to its end
+ * (W35), after the certificate bytes. */
+static void tls_body_chunk_stays_last(void **state)
+{
+    (void)state;
+    fixture *fx = new_fixture(2);
+    request_ssl_input ssl = tls_input(1);
+    fx->input.ssl = &ssl;
+    for (size_t k = 0; k < sizeof(fx->body); k++)
+        fx->body[k] = (char)(k * 5 + 3);
+    fx->input.copy_body = 1;
+    fx->input.body_length = 2048;
+    size_t headers = request_layout_size(&fx->input);
+    size_t body_at = align_up(headers, 8) + sizeof(HTTP_DATA_CHUNK);
+    buffer b = new_buffer(body_at + 1000);
+    request_layout_result result;
+    view v = write_ok(&fx->input, &b, &result);
+    const HTTP_REQUEST_V1 *r = &v.request.s;
+    assert_int_equal(result.bytes, b.capacity);
+    assert_int_equal(result.body_copied, 1000);
+    assert_int_equal(r->Flags & HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS, HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS);
+    HTTP_SSL_INFO info;
+    memcpy(&info, r->pSslInfo, sizeof(info));
+    HTTP_SSL_CLIENT_CERT_INFO cert;
+    memcpy(&cert, info.pClientCertInfo, sizeof(cert));
+    assert_true((uintptr_t)r->pEntityChunks == align_up((uintptr_t)cert.pCertEncoded + cert.CertEncodedSize, 8));
+    free(b.bytes);
+    free(fx);
+}
+
+/* Empty issuer and subject (a NULL pointer with length 0) still point at
+ * "" in the buffer; raw_connection_id without ssl is ignored (plain HTTP,
+ * §3.2); the padding in the TLS block is zero. */
+static void tls_empty_strings_and_plain_http(void **state)
+{
+    (void)state;
+    fixture *fx = new_fixture(1);
+    fx->input.raw_connection_id = 99;
+    buffer b = new_buffer(4096);
+    request_layout_result result;
+    write_ok(&fx->input, &b, &result); /* check_layout: RawConnectionId 0, pSslInfo NULL */
+    assert_int_equal(result.bytes, w8_size(sizeof(HTTP_REQUEST_V1)));
+
+    request_ssl_input ssl = { 1024, 128, NULL, 0, NULL, 0, test_certificate, 1, 0 };
+    fx->input.ssl = &ssl;
+    view v = write_ok(&fx->input, &b, &result);
+    HTTP_SSL_INFO info;
+    memcpy(&info, v.request.s.pSslInfo, sizeof(info));
+    assert_int_equal(info.ServerCertIssuerSize, 0);
+    assert_string_equal(info.pServerCertIssuer, "");
+    assert_string_equal(info.pServerCertSubject, "");
+    assert_int_equal(result.bytes, tls_size(w8_size(sizeof(HTTP_REQUEST_V1)), &ssl));
+    memset(b.bytes, CANARY, b.capacity);
+    assert_int_equal(request_layout_write(&fx->input, b.bytes, FOREIGN_BASE, b.capacity, &result), NO_ERROR);
+    for (size_t k = 0; k < result.bytes; k++)
+        assert_int_not_equal(b.bytes[k], CANARY);
+    free(b.bytes);
+    free(fx);
+}
+
+/* TLS inputs a TLS stack cannot produce: refused like every other caller's
+ * bug (ERROR_INVALID_PARAMETER, size 0); the limits themselves pass. */
+static void tls_input_limits(void **state)
+{
+    (void)state;
+    static char long_text[REQUEST_SSL_STRING_MAX_LENGTH + 1];
+    static uint8_t long_cert[CLIENT_CERTIFICATE_MAX_LENGTH + 1];
+    memset(long_text, 'c', sizeof(long_text));
+    memset(long_cert, 0x30, sizeof(long_cert));
+    static const struct {
+        const char *name;
+        size_t issuer_length, subject_length;
+        int issuer_null, cert_null;
+        size_t cert_length;
+        ULONG expected;
+    } cases[] = {
+        { "issuer at 64 KiB", REQUEST_SSL_STRING_MAX_LENGTH, 1, 0, 1, 0, NO_ERROR },
+        { "issuer over 64 KiB", REQUEST_SSL_STRING_MAX_LENGTH + 1, 1, 0, 1, 0, ERROR_INVALID_PARAMETER },
+        { "subject over 64 KiB", 1, REQUEST_SSL_STRING_MAX_LENGTH + 1, 0, 1, 0, ERROR_INVALID_PARAMETER },
+        { "issuer NULL with a length", 5, 1, 1, 1, 0, ERROR_INVALID_PARAMETER },
+        { "certificate at 1 MiB", 1, 1, 0, 0, CLIENT_CERTIFICATE_MAX_LENGTH, NO_ERROR },
+        { "certificate over 1 MiB", 1, 1, 0, 0, CLIENT_CERTIFICATE_MAX_LENGTH + 1, ERROR_INVALID_PARAMETER },
+        { "certificate NULL with a length", 1, 1, 0, 1, 10, ERROR_INVALID_PARAMETER },
+        { "certificate without bytes", 1, 1, 0, 0, 0, ERROR_INVALID_PARAMETER },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        print_message("case %s\n", cases[i].name);
+        fixture *fx = new_fixture(1 + (int)(i % 2));
+        request_ssl_input ssl = { 2048, 256, cases[i].issuer_null ? NULL : long_text, cases[i].issuer_length,
+                                  long_text, cases[i].subject_length, cases[i].cert_null ? NULL : long_cert,
+                                  cases[i].cert_length, 0 };
+        fx->input.ssl = &ssl;
+        size_t needed = request_layout_size(&fx->input);
+        buffer b = new_buffer(cases[i].expected == NO_ERROR ? needed : 4096);
+        request_layout_result result;
+        if (cases[i].expected == NO_ERROR) {
+            assert_int_equal(needed, tls_size(w8_size(fx->input.version == 2 ? sizeof(HTTP_REQUEST_V2)
+                                                                             : sizeof(HTTP_REQUEST_V1)),
+                                              &ssl));
+            write_ok(&fx->input, &b, &result);
+            assert_int_equal(result.bytes, needed);
+        } else {
+            assert_int_equal(needed, 0);
+            assert_int_equal(request_layout_write(&fx->input, b.bytes, (uintptr_t)b.bytes, b.capacity, &result),
+                             ERROR_INVALID_PARAMETER);
+            assert_int_equal(b.bytes[0], CANARY);
+        }
+        free(b.bytes);
+        free(fx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +1026,11 @@ int main(void)
         cmocka_unit_test(below_the_structure),
         cmocka_unit_test(invalid_inputs),
         cmocka_unit_test(largest_lengths_fit),
+        cmocka_unit_test(tls_request_fields),
+        cmocka_unit_test(tls_more_data_size_is_exact),
+        cmocka_unit_test(tls_body_chunk_stays_last),
+        cmocka_unit_test(tls_empty_strings_and_plain_http),
+        cmocka_unit_test(tls_input_limits),
     };
     return cmocka_run_group_tests_name("request layout", tests, NULL, NULL);
 }

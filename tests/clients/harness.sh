@@ -1,0 +1,77 @@
+# harness.sh - what the client scripts (run-clients.sh, run-https.sh) share:
+# results, stopping what they started, and a time limit. Sourced; the script
+# sets `work` (its scratch directory) first and calls finish_run from its
+# EXIT trap.
+
+passed=0
+failed=0
+started_pids=()
+wineservers_before=$(pgrep '^wineserver' | sort)
+
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; }
+# check NAME COMMAND...: one result per check.
+check() {
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+# Stops PID: TERM, then KILL after a grace period. Only our own PIDs.
+stop_pid() {
+    local pid=$1
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 1 30); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+}
+
+# Windows programs running now, other than Wine's own helper processes.
+user_windows_programs() {
+    ps -eo args= | grep -E '^[A-Za-z]:\\' |
+        grep -viE '\\(services|winedevice|plugplay|explorer|svchost|rpcss|start|conhost|wineboot)\.exe'
+}
+
+stop_started_processes() {
+    local pid
+    for pid in "${started_pids[@]}"; do
+        stop_pid "$pid"
+    done
+    started_pids=()
+}
+
+# A wineserver that this run started leaves by itself once its last program
+# is gone; if it stays while no Windows program runs, it is ours to stop
+# (never one that was there before). The summary line comes last.
+finish_run() {
+    local pid
+    for pid in $(comm -13 <(echo "$wineservers_before") <(pgrep '^wineserver' | sort)); do
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null && [ -z "$(user_windows_programs)" ]; then
+            echo "note: stopping wineserver $pid, started by this run"
+            stop_pid "$pid"
+        fi
+    done
+    rm -rf "$work"
+    echo "$passed passed, $failed failed"
+}
+
+# start_watchdog NAME SECONDS: the whole run is bounded, whatever hangs.
+# (One-second sleeps, so that stopping the watchdog leaves nothing behind
+# for long.)
+start_watchdog() {
+    local name=$1 seconds=$2 script_pid=$$
+    trap 'fail "finished in time (interrupted)"; exit 1' INT TERM
+    (
+        for _ in $(seq 1 "$seconds"); do sleep 1; done
+        echo "$name: time limit reached" >&2
+        kill -TERM "$script_pid"
+    ) &
+    started_pids+=("$!")
+}
