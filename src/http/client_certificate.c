@@ -21,12 +21,16 @@ static void put_pointer(unsigned char *at, size_t offset, uintptr_t address)
 ULONG client_certificate_write(const uint8_t *der, size_t der_length, ULONG cert_flags, void *dest,
                                uintptr_t user_base, size_t capacity, size_t *bytes)
 {
-    if (der == NULL || der_length == 0 || der_length > CLIENT_CERTIFICATE_MAX_LENGTH || dest == NULL
-        || bytes == NULL)
+    if (der == NULL || der_length == 0 || der_length > CLIENT_CERTIFICATE_MAX_LENGTH || bytes == NULL)
+        return ERROR_INVALID_PARAMETER;
+    /* Too small, a caller's NULL buffer of size 0 included. */
+    if (capacity < sizeof(HTTP_SSL_CLIENT_CERT_INFO)) {
+        *bytes = 0;
+        return ERROR_INSUFFICIENT_BUFFER;
+    }
+    if (dest == NULL)
         return ERROR_INVALID_PARAMETER;
     *bytes = 0;
-    if (capacity < sizeof(HTTP_SSL_CLIENT_CERT_INFO))
-        return ERROR_INSUFFICIENT_BUFFER;
 
     unsigned char *out = dest;
     size_t needed = sizeof(HTTP_SSL_CLIENT_CERT_INFO) + der_length;

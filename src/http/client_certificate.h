@@ -17,13 +17,14 @@
 
 /* Writes HTTP_SSL_CLIENT_CERT_INFO and the certificate bytes into dest
  * (capacity bytes), pointers for user_base. NO_ERROR with *bytes = all
- * written; capacity < sizeof(HTTP_SSL_CLIENT_CERT_INFO):
- * ERROR_INSUFFICIENT_BUFFER, nothing written, *bytes = 0; capacity < all:
+ * written; capacity < sizeof(HTTP_SSL_CLIENT_CERT_INFO) (dest may then be
+ * NULL): ERROR_INSUFFICIENT_BUFFER, nothing written, *bytes = 0; capacity < all:
  * ERROR_MORE_DATA with only the structure written (CertFlags and
  * CertEncodedSize set, pCertEncoded NULL) and *bytes = the size needed.
  * The bytes follow the structure directly; Token is NULL and
  * CertDeniedByMapper FALSE (no DS mapping). der NULL, der_length 0 or over
- * CLIENT_CERTIFICATE_MAX_LENGTH, dest or bytes NULL: ERROR_INVALID_PARAMETER,
+ * CLIENT_CERTIFICATE_MAX_LENGTH, bytes NULL, dest NULL with room for the
+ * structure: ERROR_INVALID_PARAMETER,
  * nothing written. dest needs no alignment (every field is stored with
  * memcpy). */
 ULONG client_certificate_write(const uint8_t *der, size_t der_length, ULONG cert_flags, void *dest,

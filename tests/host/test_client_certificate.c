@@ -104,6 +104,17 @@ static void outcomes_by_capacity(void **state)
     }
 }
 
+/* HttpReceiveClientCertificate with no buffer at all (NULL, size 0) is
+ * asked for the size like any buffer too small for the structure (§7.4). */
+static void no_buffer_is_too_small(void **state)
+{
+    (void)state;
+    fill_der();
+    size_t bytes = 12345;
+    assert_int_equal(client_certificate_write(der, DER_LENGTH, 0, NULL, 0, 0, &bytes), ERROR_INSUFFICIENT_BUFFER);
+    assert_int_equal(bytes, 0);
+}
+
 /* A caller's bug: no certificate, one over 1 MiB, no destination. */
 static void invalid_arguments(void **state)
 {
@@ -163,6 +174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(structure_layout),
         cmocka_unit_test(outcomes_by_capacity),
+        cmocka_unit_test(no_buffer_is_too_small),
         cmocka_unit_test(invalid_arguments),
         cmocka_unit_test(largest_certificate_unaligned),
     };
