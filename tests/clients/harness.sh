@@ -1,7 +1,28 @@
 # harness.sh - what the client scripts (run-clients.sh, run-https.sh) share:
-# results, stopping what they started, and a time limit. Sourced; the script
-# sets `work` (its scratch directory) first and calls finish_run from its
-# EXIT trap.
+# the skip checks, results, stopping what they started, and a time limit.
+# Sourced; the script sets `work` (its scratch directory) before finish_run,
+# which its EXIT trap calls.
+
+# skip_unless_runnable PROGRAM TOOL...: exits 77 (skipped) when a tool is
+# missing, or PROGRAM is 32-bit and 32-bit Wine is not installed; then runs
+# Windows programs with this project's httpapi.dll (the one beside them).
+skip_unless_runnable() {
+    local program=$1 tool
+    shift
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "SKIPPED: $tool is not installed (scripts/install-deps.sh installs it)"
+            exit 77
+        fi
+    done
+    if x86_64-w64-mingw32-objdump -f "$program" 2>/dev/null | grep -q 'file format pei-i386' &&
+       [ ! -e /usr/lib/wine/wine ]; then
+        echo "SKIPPED: $program is 32-bit and 32-bit Wine (wine32:i386) is not installed"
+        exit 77
+    fi
+    export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
+    export WINEDEBUG=${WINEDEBUG:--all}
+}
 
 passed=0
 failed=0

@@ -17,24 +17,10 @@ fi
 server_exe=$1
 v2_exe=$2
 
-for tool in wine curl wrk; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "SKIPPED: $tool is not installed (scripts/install-deps.sh installs it)"
-        exit 77
-    fi
-done
-if x86_64-w64-mingw32-objdump -f "$server_exe" 2>/dev/null | grep -q 'file format pei-i386' &&
-   [ ! -e /usr/lib/wine/wine ]; then
-    echo "SKIPPED: $server_exe is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-    exit 77
-fi
-
-export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
-export WINEDEBUG=${WINEDEBUG:--all}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/run-clients.XXXXXX")
 # shellcheck source=tests/clients/harness.sh
 . "$(dirname "$0")/harness.sh"
+skip_unless_runnable "$server_exe" wine curl wrk
+work=$(mktemp -d "${TMPDIR:-/tmp}/run-clients.XXXXXX")
 
 cleanup() {
     stop_started_processes

@@ -18,24 +18,10 @@ fi
 server_exe=$1
 httpcfg_exe=$2
 
-for tool in wine curl openssl sha256sum; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "SKIPPED: $tool is not installed (scripts/install-deps.sh installs it)"
-        exit 77
-    fi
-done
-if x86_64-w64-mingw32-objdump -f "$server_exe" 2>/dev/null | grep -q 'file format pei-i386' &&
-   [ ! -e /usr/lib/wine/wine ]; then
-    echo "SKIPPED: $server_exe is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-    exit 77
-fi
-
-export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
-export WINEDEBUG=${WINEDEBUG:--all}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/run-https.XXXXXX")
 # shellcheck source=tests/clients/harness.sh
 . "$(dirname "$0")/harness.sh"
+skip_unless_runnable "$server_exe" wine curl openssl sha256sum
+work=$(mktemp -d "${TMPDIR:-/tmp}/run-https.XXXXXX")
 # What this run stored in the prefix, undone at the end: httpcfg delete
 # arguments, one binding or certificate per entry.
 bindings=()
