@@ -38,6 +38,27 @@ check() {
     if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
+# Whether something listens on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# file_is FILE TEXT: FILE holds exactly TEXT (printf %b escapes).
+file_is() { cmp -s "$1" <(printf '%b' "$2"); }
+
+# wait_exit PID SECONDS: waits for the program to end; its exit code in
+# exit_code (or "timeout").
+wait_exit() {
+    local pid=$1 limit=$2
+    exit_code=timeout
+    for _ in $(seq 1 $((limit * 10))); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid"
+            exit_code=$?
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
 # Stops PID: TERM, then KILL after a grace period. Only our own PIDs.
 stop_pid() {
     local pid=$1

@@ -45,8 +45,6 @@ head -c 1048576 "$work/pattern-10m" >"$work/pattern-1m"
 head -c 204800 "$work/pattern-10m" >"$work/upload-200k"
 head -c 100000 "$work/pattern-10m" >"$work/upload-100k"
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # start_program LOG EXE ARGS... (use @PORT@ for the port): starts the
 # program on a free port, waits for its "listening on" line. Sets
 # program_pid and port.
@@ -77,22 +75,6 @@ start_program() {
     return 1
 }
 
-# wait_exit PID SECONDS: waits for the program to end; its exit code in
-# exit_code (or "timeout").
-wait_exit() {
-    local pid=$1 limit=$2
-    exit_code=timeout
-    for _ in $(seq 1 $((limit * 10))); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            wait "$pid"
-            exit_code=$?
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # raw_request TEXT: sends TEXT (printf format) on a new connection to the
 # server, prints what came back before the server closed it (or 5 s).
 raw_request() {
@@ -105,8 +87,6 @@ raw_request() {
 
 status_of() { head -n 1 "$1" | tr -d '\r' | awk '{ print $2 }'; }
 header_of() { tr -d '\r' <"$1" | awk -v n="$2" 'tolower($0) ~ "^" tolower(n) ":" { sub(/^[^:]*: */, ""); v = $0 } END { print v }'; }
-# file_is FILE TEXT: the file holds exactly TEXT (printf %b escapes).
-file_is() { cmp -s "$1" <(printf '%b' "$2"); }
 
 ################################################################ server.exe
 echo "# server: $server_exe"

@@ -62,7 +62,6 @@ for exe in "$server_exe" "$httpcfg_exe"; do
 done
 
 windows_path() { echo "Z:${1//\//\\}"; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # A port in 50000-59999 that nothing listens on and no other call picked.
 picked_ports=" "
 free_port() {
@@ -107,20 +106,6 @@ start_server() {
     return 1
 }
 
-wait_exit() {
-    local pid=$1 limit=$2
-    exit_code=timeout
-    for _ in $(seq 1 $((limit * 10))); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            wait "$pid"
-            exit_code=$?
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # stop_server PORT HOST: GET /stop over TLS, then the exit code.
 stop_server() {
     curl -sS -k --max-time 30 --noproxy '*' --resolve "$2:$1:127.0.0.1" -o /dev/null "https://$2:$1/stop"
@@ -139,7 +124,6 @@ subject_seen() {
 
 # value_of FILE NAME: the value of a "name=value" line of /tls.
 value_of() { tr -d '\r' <"$1" | sed -n "s/^$2=//p" | head -n 1; }
-file_is() { cmp -s "$1" <(printf '%b' "$2"); }
 nonzero() { [ -n "$1" ] && [ "$1" != 0 ]; }
 # curl_failed STATUS CODE: curl ended in error without any HTTP status.
 curl_failed() { [ "$1" -ne 0 ] && [ "$2" = 000 ]; }
