@@ -9,7 +9,9 @@
 #
 # OPTIONS_FILE holds the Configure arguments, one a line.  STAMP is written
 # with the same content once the install is complete, so an install whose
-# stamp matches the options is left as it is.
+# stamp matches the options is left as it is.  The install is shared by
+# build trees (cmake/openssl-mingw.cmake): one build of it at a time, and
+# one that waited finds the stamp.
 
 cmake_minimum_required(VERSION 3.21)
 
@@ -19,13 +21,13 @@ foreach(var SOURCE_DIR BUILD_DIR INSTALL_DIR OPTIONS_FILE STAMP PERL MAKE JOBS)
     endif()
 endforeach()
 
+file(LOCK ${INSTALL_DIR}.lock TIMEOUT 3600)
 file(READ ${OPTIONS_FILE} options_text)
 set(libraries ${INSTALL_DIR}/lib/libssl.a ${INSTALL_DIR}/lib/libcrypto.a)
 if(EXISTS ${STAMP})
     file(READ ${STAMP} stamp_text)
     if(stamp_text STREQUAL options_text AND EXISTS ${INSTALL_DIR}/lib/libssl.a
        AND EXISTS ${INSTALL_DIR}/lib/libcrypto.a)
-        file(TOUCH ${libraries} ${STAMP})
         return()
     endif()
 endif()

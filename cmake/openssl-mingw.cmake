@@ -5,16 +5,20 @@
 # Input:  OPENSSL_SOURCE_DIR  the extracted source (holds Configure),
 #                             e.g. third_party/openssl-src.
 #         MINGW_TRIPLET       from the toolchain file.
+#         HTTPAPI_CACHE_DIR   the machine-wide cache (CMakeLists.txt).
 # Output: target `openssl_mingw` (builds and installs OpenSSL into
-#         ${CMAKE_BINARY_DIR}/openssl: include/ and lib/), and the imported
+#         OPENSSL_MINGW_ROOT: include/ and lib/), and the imported
 #         STATIC targets OpenSSL::SSL and OpenSSL::Crypto - the names
 #         FindOpenSSL gives the host's libssl-dev - with the include
 #         directory and the Windows libraries libcrypto needs.
 #
-# Cached in the build tree: the install is redone only when the Configure
-# arguments, the source tree or openssl-build.cmake change (the stamp
-# openssl/openssl-options.stamp holds what was built), so a second build
-# does nothing.  The same recipe by hand, in an empty directory (TRIPLET
+# Cached once per machine: OPENSSL_MINGW_ROOT is
+# HTTPAPI_CACHE_DIR/openssl/<key>, the key a hash of what the install is
+# built from (the Configure arguments, the source tree and its version, the
+# cross compiler's version, openssl-build.cmake), so every build tree and
+# fresh clone with the same inputs shares one install, and a change of any
+# input builds another. The stamp openssl-options.stamp says the install is
+# complete; builds of one key take turns (openssl-build.cmake locks).  The same recipe by hand, in an empty directory (TRIPLET
 # x86_64-w64-mingw32 with target mingw64, i686-w64-mingw32 with mingw):
 #   perl $OPENSSL_SOURCE_DIR/Configure mingw64 --cross-compile-prefix=TRIPLET- \
 #       <OPENSSL_MINGW_OPTIONS> --prefix=$PWD/install
@@ -52,32 +56,40 @@ set(OPENSSL_MINGW_OPTIONS
     no-aria no-siphash no-scrypt no-gost no-ssl3 no-dtls no-psk no-weak-ssl-ciphers no-async
     --libdir=lib)
 
-set(OPENSSL_MINGW_ROOT ${CMAKE_BINARY_DIR}/openssl)
-set(openssl_build_dir ${CMAKE_BINARY_DIR}/openssl-build)
-set(openssl_options_file ${OPENSSL_MINGW_ROOT}/openssl-options.txt)
-set(openssl_stamp ${OPENSSL_MINGW_ROOT}/openssl-options.stamp)
-set(openssl_libraries ${OPENSSL_MINGW_ROOT}/lib/libssl.a ${OPENSSL_MINGW_ROOT}/lib/libcrypto.a)
-
 # What the install is built from. Lines starting with # are not passed to
-# Configure. file(CONFIGURE) rewrites the file only when it changes.
+# Configure.
 get_filename_component(openssl_real_source ${OPENSSL_SOURCE_DIR} REALPATH)
 file(SHA256 ${CMAKE_CURRENT_LIST_DIR}/openssl-build.cmake openssl_script_hash)
 string(REPLACE ";" "\n" openssl_option_lines "${openssl_target};--cross-compile-prefix=${MINGW_TRIPLET}-;${OPENSSL_MINGW_OPTIONS}")
-file(CONFIGURE OUTPUT ${openssl_options_file} @ONLY CONTENT
-"# source: ${openssl_real_source}
+set(openssl_options_text "# source: ${openssl_real_source}
+# compiler: ${CMAKE_C_COMPILER} ${CMAKE_C_COMPILER_VERSION}
 # recipe: openssl-build.cmake ${openssl_script_hash}
 ${openssl_option_lines}
 ")
+string(SHA256 openssl_key "${openssl_options_text}")
+string(SUBSTRING ${openssl_key} 0 16 openssl_key)
+get_filename_component(openssl_version ${openssl_real_source} NAME)
+set(OPENSSL_MINGW_ROOT ${HTTPAPI_CACHE_DIR}/openssl/${openssl_version}-${MINGW_TRIPLET}-${openssl_key})
+set(openssl_build_dir ${OPENSSL_MINGW_ROOT}/build)
+set(openssl_options_file ${OPENSSL_MINGW_ROOT}/openssl-options.txt)
+set(openssl_stamp ${OPENSSL_MINGW_ROOT}/openssl-options.stamp)
+set(openssl_libraries ${OPENSSL_MINGW_ROOT}/lib/libssl.a ${OPENSSL_MINGW_ROOT}/lib/libcrypto.a)
+# file(CONFIGURE) rewrites the file only when it changes.
+file(CONFIGURE OUTPUT ${openssl_options_file} @ONLY CONTENT "${openssl_options_text}")
 
-add_custom_command(OUTPUT ${openssl_stamp} ${openssl_libraries}
+# The build tree's own stamp is the command's output, so that cleaning a
+# build tree never deletes the shared install.
+set(openssl_ready ${CMAKE_BINARY_DIR}/openssl-${openssl_key}.ready)
+add_custom_command(OUTPUT ${openssl_ready}
     COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${openssl_real_source} -DBUILD_DIR=${openssl_build_dir}
             -DINSTALL_DIR=${OPENSSL_MINGW_ROOT} -DOPTIONS_FILE=${openssl_options_file}
             -DSTAMP=${openssl_stamp} -DPERL=${OPENSSL_PERL} -DMAKE=${OPENSSL_MAKE}
             -DJOBS=${OPENSSL_BUILD_JOBS} -P ${CMAKE_CURRENT_LIST_DIR}/openssl-build.cmake
+    COMMAND ${CMAKE_COMMAND} -E touch ${openssl_ready}
     DEPENDS ${openssl_options_file} ${CMAKE_CURRENT_LIST_DIR}/openssl-build.cmake
-    COMMENT "Building OpenSSL for ${MINGW_TRIPLET} (${openssl_target}; log in ${OPENSSL_MINGW_ROOT}/openssl-build.log)"
+    COMMENT "OpenSSL for ${MINGW_TRIPLET} (${openssl_target}) in ${OPENSSL_MINGW_ROOT} (built once per machine; log in openssl-build.log there)"
     VERBATIM)
-add_custom_target(openssl_mingw DEPENDS ${openssl_stamp} ${openssl_libraries})
+add_custom_target(openssl_mingw DEPENDS ${openssl_ready})
 
 # Imported targets need their include directory to exist when CMake
 # generates; it is filled at build time.
