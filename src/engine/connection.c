@@ -917,11 +917,17 @@ static void run(connection *conn)
             }
             return;
         case ACTION_DELIVER:
-            /* The kernel response cache answers without the application (#56). */
-            if (response_cache_serve(next.request, next.queue)) {
+            /* The kernel response cache answers without the application
+             * (#56), and without waiting on the client here. */
+            switch (response_cache_serve(next.request, next.queue)) {
+            case CACHE_ANSWERED:
                 connection_finish_request(next.request, next.request->close_after, 0);
+                /* fall through */
+            case CACHE_ANSWERING:
                 engine_request_release(next.request);
                 request_queue_release(next.queue);
+                continue;
+            case CACHE_MISS:
                 break;
             }
             switch (queue_deliver(next.queue, next.request)) {
@@ -1320,20 +1326,19 @@ void connection_finish_request(engine_request *request, int close, int reset)
     connection_release(conn);
 }
 
-/* Sends the buffers whole, or gives up when the client takes them slower
- * than MinSendRate (http-server-api.md §5: "a client that reads too
- * slowly"; ruling #66: closed). A send the socket takes at once makes no
- * wait; one that waits does so on the connection's event, for the time
- * its bytes may take at that rate (at least a second). The event's low bit
- * keeps the engine's completion port out of it. */
-static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size_t bytes, ULONG min_send_rate)
+/* Starts sending the buffers on the connection's event without waiting
+ * (its low bit keeps the engine's completion port out of it): 1 when the
+ * socket took them at once, 0 when the client has gone, -1 when the send
+ * goes on in the background (send_finish waits for it; sending and the
+ * bytes must stay put until then). */
+static int send_start(connection *conn, WSABUF *buffers, DWORD count, OVERLAPPED *sending)
 {
     if (!conn->send_event && !(conn->send_event = CreateEventW(NULL, TRUE, FALSE, NULL)))
         return 0;
-    OVERLAPPED sending = { 0 };
-    sending.hEvent = (HANDLE)((ULONG_PTR)conn->send_event | 1);
-    DWORD sent = 0, flags = 0;
-    if (WSASend(conn->socket, buffers, count, &sent, 0, &sending, NULL) == 0)
+    memset(sending, 0, sizeof(*sending));
+    sending->hEvent = (HANDLE)((ULONG_PTR)conn->send_event | 1);
+    DWORD sent = 0;
+    if (WSASend(conn->socket, buffers, count, &sent, 0, sending, NULL) == 0)
         return 1;
     if (WSAGetLastError() != WSA_IO_PENDING)
         return 0;
@@ -1341,14 +1346,23 @@ static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size
      * once; a completion from now on sets it again, and one already done
      * shows in the OVERLAPPED. */
     ResetEvent(conn->send_event);
-    DWORD timeout = INFINITE;
+    return -1;
+}
+
+/* Waits for a send that send_start left under way, or gives up when the
+ * client takes its bytes slower than MinSendRate (http-server-api.md §5: "a
+ * client that reads too slowly"; ruling #66: closed): it may take the time
+ * its bytes need at that rate, at least a second. */
+static int send_finish(connection *conn, OVERLAPPED *sending, size_t bytes, ULONG min_send_rate)
+{
+    DWORD timeout = INFINITE, sent = 0, flags = 0;
     if (min_send_rate != HTTP_LIMIT_INFINITE && min_send_rate) {
         uint64_t milliseconds = (uint64_t)bytes * 1000 / min_send_rate;
         timeout = milliseconds < 1000 ? 1000 : milliseconds >= INFINITE ? INFINITE - 1 : (DWORD)milliseconds;
     }
-    if (!HasOverlappedIoCompleted(&sending) && WaitForSingleObject(conn->send_event, timeout) != WAIT_OBJECT_0) {
-        CancelIoEx((HANDLE)conn->socket, &sending);
-        WSAGetOverlappedResult(conn->socket, &sending, &sent, TRUE, &flags);
+    if (!HasOverlappedIoCompleted(sending) && WaitForSingleObject(conn->send_event, timeout) != WAIT_OBJECT_0) {
+        CancelIoEx((HANDLE)conn->socket, sending);
+        WSAGetOverlappedResult(conn->socket, sending, &sent, TRUE, &flags);
         AcquireSRWLockExclusive(&conn->lock);
         conn->phase = PHASE_CLOSING;
         close_socket(conn, 1);
@@ -1357,7 +1371,15 @@ static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size
     }
     /* Waiting again lets Wine finish the OVERLAPPED, which it may do after
      * the event is set. */
-    return WSAGetOverlappedResult(conn->socket, &sending, &sent, TRUE, &flags) != 0;
+    return WSAGetOverlappedResult(conn->socket, sending, &sent, TRUE, &flags) != 0;
+}
+
+/* Sends the buffers whole: a send the socket takes at once makes no wait. */
+static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size_t bytes, ULONG min_send_rate)
+{
+    OVERLAPPED sending;
+    int started = send_start(conn, buffers, count, &sending);
+    return started >= 0 ? started : send_finish(conn, &sending, bytes, min_send_rate);
 }
 
 static int transmit_within_rate(void *context, char *bytes, size_t length)
@@ -1424,6 +1446,26 @@ int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
     if (conn->tls)
         tls_end_send(conn);
     return sent;
+}
+
+connection_send_start_result connection_send_start(engine_request *request, WSABUF *buffers, DWORD count,
+                                                   OVERLAPPED *sending)
+{
+    if (request->conn->tls || request->pacers[0] || request->pacers[1])
+        return CONNECTION_SEND_WHOLE;
+    switch (send_start(request->conn, buffers, count, sending)) {
+    case 1:
+        return CONNECTION_SEND_DONE;
+    case 0:
+        return CONNECTION_SEND_FAILED;
+    default:
+        return CONNECTION_SEND_PENDING;
+    }
+}
+
+int connection_send_finish(engine_request *request, OVERLAPPED *sending, size_t bytes)
+{
+    return send_finish(request->conn, sending, bytes, request->timeouts.MinSendRate);
 }
 
 int connection_expects_unread_body(engine_request *request)

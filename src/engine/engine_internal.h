@@ -193,6 +193,23 @@ void connection_abort_queue_waits(request_queue *queue);
 void connection_finish_request(engine_request *request, int close, int reset);
 /* Sends on the request's socket, blocking; 0 when the client has gone. */
 int connection_send(engine_request *request, WSABUF *buffers, DWORD count);
+/* The same without waiting, for a thread that must not wait on one client:
+ * DONE (the socket took every byte), PENDING (the rest goes out in the
+ * background: connection_send_finish waits for it, and sending and the
+ * bytes stay put until then), WHOLE (a TLS or bandwidth-limited
+ * connection, whose send cannot be split so: nothing was sent, use
+ * connection_send) or FAILED (the client has gone). */
+typedef enum connection_send_start_result {
+    CONNECTION_SEND_DONE,
+    CONNECTION_SEND_PENDING,
+    CONNECTION_SEND_WHOLE,
+    CONNECTION_SEND_FAILED,
+} connection_send_start_result;
+connection_send_start_result connection_send_start(engine_request *request, WSABUF *buffers, DWORD count,
+                                                   OVERLAPPED *sending);
+/* Waits for a PENDING send of that many bytes within MinSendRate; 0 when
+ * the client has gone or was too slow (the connection is then reset). */
+int connection_send_finish(engine_request *request, OVERLAPPED *sending, size_t bytes);
 /* "Expect: 100-continue" whose body nobody asked for: the response must
  * close the connection (ruling #17). */
 int connection_expects_unread_body(engine_request *request);
@@ -233,14 +250,16 @@ enum { REQUEST_CACHE_STORE = 1, REQUEST_CACHE_SERVE = 2 };
 int response_cache_request_flags(const http_request_head *head, const cooked_url *cooked);
 
 /* Answers a routed request from the cache when its queue has a response
- * for its cooked URL: sends it on the request's connection (a fresh Date,
- * "Connection: close" when request->close_after, HEAD: the head only) and
- * returns 1; the request must then be finished without reaching the
- * application (request->close_after is set when the client has gone).
- * Returns 0, having sent nothing, when the request is not SERVE-able or
- * nothing is cached. Blocks on the socket: call it without the connection's
- * lock. */
-int response_cache_serve(engine_request *request, request_queue *queue);
+ * for its cooked URL (a fresh Date, "Connection: close" when
+ * request->close_after, HEAD: the head only), never waiting on the client:
+ * CACHE_ANSWERED when the socket took it at once (the caller then finishes
+ * the request without the application; request->close_after is set when
+ * the client has gone), CACHE_ANSWERING when the rest goes out on a thread
+ * of the process's pool, which finishes the request itself. CACHE_MISS,
+ * having sent nothing, when the request is not SERVE-able, nothing is
+ * cached or memory is short. Call it without the connection's lock. */
+typedef enum cache_answer { CACHE_MISS, CACHE_ANSWERED, CACHE_ANSWERING } cache_answer;
+cache_answer response_cache_serve(engine_request *request, request_queue *queue);
 
 /* The queue's fragment named by name (units UTF-16 units, no NUL needed),
  * with a reference. Returns NO_ERROR, ERROR_INVALID_PARAMETER (not a

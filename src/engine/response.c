@@ -530,41 +530,101 @@ static void cache_response(engine_request *request, request_queue *queue, const 
     plat_free(heads[1].bytes);
 }
 
-int response_cache_serve(engine_request *request, request_queue *queue)
+/* A cached answer on its way out. Its bytes are the entry's (held) and the
+ * Date line here, so they stay put while a send is under way. */
+typedef struct cached_answer {
+    engine_request *request;     /* a reference */
+    response_cache_entry *entry; /* a reference */
+    PTP_WORK work;               /* finishes the answer on a pool thread */
+    int started;                 /* the send is under way: only its end is awaited */
+    OVERLAPPED sending;
+    WSABUF buffers[4];
+    DWORD count;
+    size_t bytes;
+    char date_line[6 + HTTP_DATE_LENGTH + 2];
+} cached_answer;
+
+static void cached_answer_free(cached_answer *answer)
+{
+    response_cache_entry_release(answer->entry);
+    engine_request_release(answer->request);
+    plat_free(answer);
+}
+
+/* On a pool thread: the rest of the send (or all of it, for a connection
+ * whose send cannot be split), then the request is over. */
+static void CALLBACK finish_cached_answer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    (void)instance;
+    cached_answer *answer = context;
+    engine_request *request = answer->request;
+    int sent = answer->started ? connection_send_finish(request, &answer->sending, answer->bytes)
+                               : connection_send(request, answer->buffers, answer->count);
+    if (!sent)
+        request->close_after = 1;
+    connection_finish_request(request, request->close_after, 0);
+    cached_answer_free(answer);
+    CloseThreadpoolWork(work);
+}
+
+cache_answer response_cache_serve(engine_request *request, request_queue *queue)
 {
     if (!(request->cacheable & REQUEST_CACHE_SERVE))
-        return 0;
+        return CACHE_MISS;
     response_cache *cache = engine_cache();
     if (!cache)
-        return 0;
+        return CACHE_MISS;
     response_cache_name name;
     response_cache_name_of_cooked(request->cooked_text, &request->cooked, &name);
     response_cache_entry *entry = response_cache_find(cache, engine_cache_owner(queue), RESPONSE_CACHE_RESPONSE,
                                                       &name, engine_cache_now());
     if (!entry)
-        return 0;
-    char date_line[6 + HTTP_DATE_LENGTH + 1 + 2];
-    memcpy(date_line, "Date: ", 6);
-    http_format_date((int64_t)time(NULL), date_line + 6);
-    memcpy(date_line + 6 + HTTP_DATE_LENGTH, "\r\n", 2);
+        return CACHE_MISS;
+    /* The pool's work is made first, so that a send once started always
+     * has a thread to finish it. */
+    cached_answer *answer = plat_alloc_zeroed(sizeof(*answer));
+    if (!answer || !(answer->work = CreateThreadpoolWork(finish_cached_answer, answer, NULL))) {
+        plat_free(answer);
+        response_cache_entry_release(entry);
+        return CACHE_MISS;
+    }
+    answer->entry = entry;
+    answer->request = request;
+    engine_request_add_ref(request);
+    memcpy(answer->date_line, "Date: ", 6);
+    http_format_date((int64_t)time(NULL), answer->date_line + 6);
+    memcpy(answer->date_line + 6 + HTTP_DATE_LENGTH, "\r\n", 2);
     size_t parts[3] = { PART_BEFORE_DATE, request->close_after ? PART_AFTER_DATE_CLOSE : PART_AFTER_DATE_KEEP,
                         PART_BODY };
-    WSABUF buffers[4];
-    DWORD count = 0;
     for (size_t i = 0; i < 3; i++) {
         if (parts[i] == PART_BODY && request->head_request)
             break;
         size_t length;
         const char *bytes = response_cache_entry_part(entry, parts[i], &length);
         if (length)
-            buffers[count++] = (WSABUF){ (ULONG)length, (char *)bytes };
-        if (i == 0)
-            buffers[count++] = (WSABUF){ 6 + HTTP_DATE_LENGTH + 2, date_line };
+            answer->buffers[answer->count++] = (WSABUF){ (ULONG)length, (char *)bytes };
+        answer->bytes += length;
+        if (i == 0) {
+            answer->buffers[answer->count++] = (WSABUF){ sizeof(answer->date_line), answer->date_line };
+            answer->bytes += sizeof(answer->date_line);
+        }
     }
-    if (!connection_send(request, buffers, count))
+    switch (connection_send_start(request, answer->buffers, answer->count, &answer->sending)) {
+    case CONNECTION_SEND_FAILED:
         request->close_after = 1;
-    response_cache_entry_release(entry);
-    return 1;
+        /* fall through */
+    case CONNECTION_SEND_DONE:
+        CloseThreadpoolWork(answer->work);
+        cached_answer_free(answer);
+        return CACHE_ANSWERED;
+    case CONNECTION_SEND_PENDING:
+        answer->started = 1;
+        break;
+    case CONNECTION_SEND_WHOLE:
+        break;
+    }
+    SubmitThreadpoolWork(answer->work);
+    return CACHE_ANSWERING;
 }
 
 /* The final send's log data (ruling #58), over what the engine measured:

@@ -538,6 +538,86 @@ static void test_cache_bypass(void **state)
     }
 }
 
+/* Reads exactly length bytes within CLIENT_TIMEOUT_MS, failing the test
+ * when the connection ends or stalls first. */
+static void read_exactly(SOCKET client, char *into, size_t length)
+{
+    for (size_t got = 0; got < length;) {
+        int chunk = length - got > 65536 ? 65536 : (int)(length - got);
+        int received = recv(client, into + got, chunk, 0);
+        assert_true(received > 0);
+        got += (size_t)received;
+    }
+}
+
+/* A cached response goes out without holding up the engine: while one
+ * client reads large cached responses at about 10 KiB/s (pipelined, more
+ * than the socket buffers of loopback hold), another client's cached and
+ * uncached requests are answered as usual (each well within a second;
+ * served by a blocked engine, none would be). The slow client still gets
+ * every byte. */
+static void test_cached_response_to_slow_reader_blocks_nobody(void **state)
+{
+    fixture *f = *state;
+    enum { BIG = 200 * 1024, PIPELINED = 40, SLOW_PIECE = 1024, ANSWER_WAIT_MS = 1000 };
+    unsigned char *body = malloc(BIG);
+    char *big_answer = malloc((size_t)PIPELINED * (BIG + 1024));
+    assert_non_null(body);
+    assert_non_null(big_answer);
+    test_pattern_fill(body, BIG);
+    get_and_answer(f, "/small", "small", &keep_policy);
+    send_raw(f, f->client, PLAIN_GET, "/big");
+    HTTP_DATA_CHUNK chunk;
+    memory_chunk(&chunk, body, BIG);
+    assert_int_equal(send_chunks(f, receive_id(f), &chunk, 1, &keep_policy), NO_ERROR);
+    client_response response;
+    assert_true(client_receive_response(f->client, big_answer, BIG + 1024, FALSE, CLIENT_TIMEOUT_MS, &response));
+    assert_int_equal(response.content_length, BIG);
+
+    int error = 0;
+    SOCKET slow = client_connect_with_window(INADDR_LOOPBACK, f->port, 4096, &error);
+    assert_int_equal(error, 0);
+    for (int i = 0; i < PIPELINED; i++)
+        send_raw(f, slow, PLAIN_GET, "/big");
+    size_t slow_read = 0;
+    read_exactly(slow, big_answer, SLOW_PIECE);
+    slow_read += SLOW_PIECE;
+    size_t head_length = 0;
+    for (size_t i = 0; !head_length && i + 4 <= SLOW_PIECE; i++)
+        if (!memcmp(big_answer + i, "\r\n\r\n", 4))
+            head_length = i + 4;
+    assert_true(head_length != 0);
+    assert_true(!memcmp(big_answer, "HTTP/1.1 200", 12));
+    for (int i = 0; i < 10; i++) {
+        print_message("request %d while the slow client has read %u bytes\n", i, (unsigned)slow_read);
+        send_raw(f, f->client, PLAIN_GET, "/small");
+        assert_true(client_receive_response(f->client, f->answer, sizeof(f->answer), FALSE, ANSWER_WAIT_MS,
+                                            &response));
+        assert_memory_equal(client_response_body(f->answer, &response), "small", 5);
+        start_pending_receive(f);
+        send_raw(f, f->client, PLAIN_GET, "/uncached");
+        assert_true(application_got_a_request(f, ANSWER_WAIT_MS));
+        assert_int_equal(send_body(f, f->pending_request.v1.RequestId, "direct", NULL), NO_ERROR);
+        assert_true(client_receive_response(f->client, f->answer, sizeof(f->answer), FALSE, ANSWER_WAIT_MS,
+                                            &response));
+        assert_memory_equal(client_response_body(f->answer, &response), "direct", 6);
+        Sleep(100);
+        read_exactly(slow, big_answer + slow_read, SLOW_PIECE);
+        slow_read += SLOW_PIECE;
+    }
+    /* The rest, at full speed: every response, intact (their heads differ
+     * only in the Date, of fixed length). */
+    read_exactly(slow, big_answer + slow_read, (size_t)PIPELINED * (head_length + BIG) - slow_read);
+    for (size_t i = 0; i < PIPELINED; i++) {
+        const char *answer = big_answer + i * (head_length + BIG);
+        assert_true(!memcmp(answer, "HTTP/1.1 200", 12));
+        assert_int_equal(test_pattern_mismatch((const unsigned char *)answer + head_length, BIG, 0), BIG);
+    }
+    client_close(&slow);
+    free(big_answer);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +632,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cached_response_is_served, open_fixture, close_fixture),
         cmocka_unit_test_setup_teardown(test_cached_response_expires_and_flushes, open_fixture, close_fixture),
         cmocka_unit_test_setup_teardown(test_cache_bypass, open_fixture, close_fixture),
+        cmocka_unit_test_setup_teardown(test_cached_response_to_slow_reader_blocks_nobody, open_fixture,
+                                        close_fixture),
     };
     return RUN_SUITE("response and fragment cache", tests);
 }

@@ -55,6 +55,11 @@ SOCKET client_connect(USHORT port, int *error)
 
 SOCKET client_connect_to(ULONG ipv4_address, USHORT port, int *error)
 {
+    return client_connect_with_window(ipv4_address, port, 0, error);
+}
+
+SOCKET client_connect_with_window(ULONG ipv4_address, USHORT port, int receive_buffer_bytes, int *error)
+{
     client_startup();
     report(error, 0);
     SOCKET socket_handle = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -62,6 +67,10 @@ SOCKET client_connect_to(ULONG ipv4_address, USHORT port, int *error)
         report(error, WSAGetLastError());
         return INVALID_SOCKET;
     }
+    /* Before the connect, so that the window the server sees stays small. */
+    if (receive_buffer_bytes)
+        setsockopt(socket_handle, SOL_SOCKET, SO_RCVBUF, (const char *)&receive_buffer_bytes,
+                   sizeof(receive_buffer_bytes));
     struct sockaddr_in address;
     memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;

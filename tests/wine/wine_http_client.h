@@ -45,6 +45,10 @@ void client_startup(void);
 SOCKET client_connect(USHORT port, int *error);
 /* The same to another IPv4 address (host byte order), e.g. 127.0.0.2. */
 SOCKET client_connect_to(ULONG ipv4_address, USHORT port, int *error);
+/* The same with SO_RCVBUF set before the connect (0: the default): a
+ * client whose window stays small, so that what the server sends waits for
+ * its reads. */
+SOCKET client_connect_with_window(ULONG ipv4_address, USHORT port, int receive_buffer_bytes, int *error);
 
 /* Connects and closes at once; returns 0 when the connect succeeded, else
  * the Winsock error (WSAECONNREFUSED when no listener). */
