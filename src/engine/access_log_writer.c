@@ -9,6 +9,8 @@
  * groups), counted by the group cache and the queued lines that use it. */
 #include "access_log_writer.h"
 
+#include "engine_lock.h"
+
 #include <ws2tcpip.h>
 
 #include <string.h>
@@ -265,7 +267,7 @@ static log_target *target_of_group(uint64_t group_id)
 {
     if (!group_id)
         return NULL;
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     uint32_t generation = property_logging_generation();
     for (unsigned i = 0; i < GROUP_CACHE_SIZE; i++) {
         group_entry *entry = &writer.groups[i];
@@ -273,17 +275,17 @@ static log_target *target_of_group(uint64_t group_id)
             log_target *target = entry->target;
             if (target)
                 target->references++;
-            ReleaseSRWLockExclusive(&writer.lock);
+            lock_drop(&writer.lock);
             return target;
         }
     }
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
 
     /* A miss: read the configuration outside the lock (it allocates). */
     effective_config config;
     if (url_group_effective_config(group_id, &config) != NO_ERROR)
         return NULL; /* closed, or out of memory: not logged */
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     log_target *target = config.logging ? target_for_locked(config.logging) : NULL;
     group_entry *slot = NULL;
     for (unsigned i = 0; i < GROUP_CACHE_SIZE && !slot; i++)
@@ -300,7 +302,7 @@ static log_target *target_of_group(uint64_t group_id)
     slot->target = target;
     if (target)
         target->references++;
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     effective_config_clear(&config);
     return target;
 }
@@ -308,21 +310,21 @@ static log_target *target_of_group(uint64_t group_id)
 /* The target an unrouted error goes to: the newest one in use. */
 static log_target *newest_target(void)
 {
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     log_target *target = writer.targets;
     while (target && !target->references)
         target = target->next;
     if (target)
         target->references++;
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     return target;
 }
 
 static void target_release(log_target *target)
 {
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     target_release_locked(target);
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
 }
 
 /* ---- files (writer thread) ---- */
@@ -481,7 +483,7 @@ static void write_entry(log_entry *entry)
 static void sweep_targets(void)
 {
     log_target *dead = NULL;
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     for (log_target **link = &writer.targets; *link;) {
         log_target *target = *link;
         if (target->references) {
@@ -492,7 +494,7 @@ static void sweep_targets(void)
         target->next = dead;
         dead = target;
     }
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     while (dead) {
         log_target *next = dead->next;
         file_close(&dead->access);
@@ -506,7 +508,7 @@ static DWORD WINAPI writer_main(void *unused)
 {
     (void)unused;
     for (;;) {
-        AcquireSRWLockExclusive(&writer.lock);
+        lock_take(&writer.lock, LOCK_LOG_WRITER);
         while (!writer.first && !writer.stopping)
             SleepConditionVariableSRW(&writer.wake, &writer.lock, INFINITE, 0);
         log_entry *batch = writer.first;
@@ -514,7 +516,7 @@ static DWORD WINAPI writer_main(void *unused)
         writer.first = NULL;
         writer.last = &writer.first;
         writer.queued_bytes = 0;
-        ReleaseSRWLockExclusive(&writer.lock);
+        lock_drop(&writer.lock);
         while (batch) {
             log_entry *next = batch->next;
             write_entry(batch);
@@ -531,7 +533,7 @@ static DWORD WINAPI writer_main(void *unused)
 /* Queues an entry (taking over its target reference), or drops it. */
 static void enqueue(log_entry *entry)
 {
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     int accepted = !writer.stopping && entry->length <= QUEUE_BYTES_MAX - writer.queued_bytes;
     if (accepted && !writer.thread) {
         writer.thread = CreateThread(NULL, 0, writer_main, NULL, 0, NULL);
@@ -549,7 +551,7 @@ static void enqueue(log_entry *entry)
         writer.dropped++;
         target_release_locked(entry->target);
     }
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     if (!accepted)
         plat_free(entry);
 }
@@ -644,34 +646,34 @@ void access_log_connection_error(uint64_t url_group_id, const SOCKADDR *client, 
 
 void access_log_shutdown(void)
 {
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     HANDLE thread = writer.thread;
     writer.stopping = 1;
     WakeConditionVariable(&writer.wake);
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     /* A writer stuck on a disk keeps its targets: logging stays off
      * (stopping) rather than freeing what it uses. */
     if (thread && WaitForSingleObject(thread, SHUTDOWN_WAIT_MS) != WAIT_OBJECT_0)
         return;
     if (thread)
         CloseHandle(thread);
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     for (unsigned i = 0; i < GROUP_CACHE_SIZE; i++) {
         target_release_locked(writer.groups[i].target);
         writer.groups[i] = (group_entry){ 0, 0, NULL };
     }
     writer.thread = NULL;
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     sweep_targets();
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     writer.stopping = 0;
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
 }
 
 uint64_t access_log_dropped(void)
 {
-    AcquireSRWLockExclusive(&writer.lock);
+    lock_take(&writer.lock, LOCK_LOG_WRITER);
     uint64_t dropped = writer.dropped;
-    ReleaseSRWLockExclusive(&writer.lock);
+    lock_drop(&writer.lock);
     return dropped;
 }

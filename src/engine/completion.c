@@ -17,17 +17,13 @@
  * so a message can never reach another caller's I/O. */
 #include "engine_internal.h"
 
-#include <string.h>
 
 #define STATUS_PENDING_VALUE ((ULONG_PTR)0x103)
 
-enum { STAGING = 65536 };
-
-/* Bytes that only count: what the client end writes and the server end
- * throws away. Guarded by the pipe lock of whichever queue is completing;
- * the content never matters. */
-static char staging[STAGING];
-static char sink_area[STAGING];
+/* What the client end writes: bytes that only count, read by every
+ * completion at once and written by none. What the server end reads goes
+ * to the completing queue's own sink (queue_pipe_scratch). */
+static const char nothing[PIPE_SINK_SIZE];
 
 void overlapped_mark_pending(OVERLAPPED *overlapped)
 {
@@ -37,29 +33,29 @@ void overlapped_mark_pending(OVERLAPPED *overlapped)
         ResetEvent(overlapped->hEvent);
 }
 
-/* A source of count bytes for a write: the staging area, or zeroed pages
- * for a large count. */
-static char *source_of(DWORD count)
+/* count bytes to write or read: the fixed ones, or zeroed pages for a
+ * large count. */
+static char *pages_for(DWORD count, char *fixed)
 {
-    if (count <= STAGING)
-        return staging;
+    if (count <= PIPE_SINK_SIZE)
+        return fixed;
     return VirtualAlloc(NULL, count, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
 }
 
-static void release_source(char *source)
+static void release_pages(char *pages, const char *fixed)
 {
-    if (source && source != staging)
-        VirtualFree(source, 0, MEM_RELEASE);
+    if (pages && pages != fixed)
+        VirtualFree(pages, 0, MEM_RELEASE);
 }
 
 /* Reads one whole message from the server end, whatever its size. */
-static void drain_message(HANDLE server, HANDLE event)
+static void drain_message(HANDLE server, queue_pipe_scratch *scratch)
 {
     for (;;) {
         OVERLAPPED own = { 0 };
-        own.hEvent = event;
+        own.hEvent = scratch->event;
         DWORD got = 0;
-        BOOL ok = ReadFile(server, staging, STAGING, NULL, &own);
+        BOOL ok = ReadFile(server, scratch->sink, PIPE_SINK_SIZE, NULL, &own);
         DWORD error = ok ? NO_ERROR : GetLastError();
         if (error == ERROR_IO_PENDING) {
             ok = GetOverlappedResult(server, &own, &got, TRUE);
@@ -72,106 +68,105 @@ static void drain_message(HANDLE server, HANDLE event)
 
 /* The rest of a message left in the client end, read without a packet on
  * the caller's port (an event with its low bit set). */
-static void drain_client(HANDLE client, HANDLE event)
+static void drain_client(HANDLE client, queue_pipe_scratch *scratch)
 {
     OVERLAPPED own = { 0 };
-    own.hEvent = (HANDLE)((ULONG_PTR)event | 1);
+    own.hEvent = (HANDLE)((ULONG_PTR)scratch->event | 1);
     DWORD got;
-    if (!ReadFile(client, staging, STAGING, NULL, &own) && GetLastError() == ERROR_IO_PENDING)
+    if (!ReadFile(client, scratch->sink, PIPE_SINK_SIZE, NULL, &own) && GetLastError() == ERROR_IO_PENDING)
         GetOverlappedResult(client, &own, &got, TRUE);
 }
 
-static ULONG complete_with_count(HANDLE client, HANDLE server, HANDLE event, OVERLAPPED *overlapped, DWORD count,
-                                 completion_timing timing)
+static ULONG complete_with_count(HANDLE client, HANDLE server, queue_pipe_scratch *scratch, OVERLAPPED *overlapped,
+                                 DWORD count, completion_timing timing)
 {
-    char *source = source_of(count);
+    char *source = pages_for(count, (char *)nothing);
     if (!source)
         return ERROR_NOT_ENOUGH_MEMORY;
     ULONG result = NO_ERROR;
     if (timing == COMPLETE_NOW) {
         /* The reader first, with room for the whole message, so the write
          * finds it and completes at once. */
-        char *sink = count <= STAGING ? sink_area : VirtualAlloc(NULL, count, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+        char *sink = pages_for(count, scratch->sink);
         if (!sink) {
-            release_source(source);
+            release_pages(source, nothing);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
         OVERLAPPED own = { 0 };
-        own.hEvent = event;
+        own.hEvent = scratch->event;
         DWORD got;
-        BOOL read_done = ReadFile(server, sink, count > STAGING ? count : STAGING, NULL, &own);
+        BOOL read_done = ReadFile(server, sink, count > PIPE_SINK_SIZE ? count : PIPE_SINK_SIZE, NULL, &own);
         DWORD read_error = read_done ? NO_ERROR : GetLastError();
         if (!WriteFile(client, source, count, NULL, overlapped) && GetLastError() != ERROR_IO_PENDING)
             result = GetLastError();
         if (read_error == ERROR_IO_PENDING)
             GetOverlappedResult(server, &own, &got, TRUE);
-        if (sink != sink_area)
-            VirtualFree(sink, 0, MEM_RELEASE);
+        release_pages(sink, scratch->sink);
     } else {
         if (!WriteFile(client, source, count, NULL, overlapped) && GetLastError() != ERROR_IO_PENDING)
             result = GetLastError();
         else
-            drain_message(server, event);
+            drain_message(server, scratch);
     }
-    release_source(source);
+    release_pages(source, nothing);
     return result;
 }
 
-static ULONG complete_with_more_data(HANDLE client, HANDLE server, HANDLE event, OVERLAPPED *overlapped,
-                                     DWORD needed, completion_timing timing)
+static ULONG complete_with_more_data(HANDLE client, HANDLE server, queue_pipe_scratch *scratch,
+                                     OVERLAPPED *overlapped, DWORD needed, completion_timing timing)
 {
     /* needed bytes land in a scratch buffer, never in the caller's, whose
      * structure the layout already wrote. */
-    char *scratch = VirtualAlloc(NULL, needed, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-    char *source = source_of(needed + 1);
-    if (!scratch || !source) {
-        if (scratch)
-            VirtualFree(scratch, 0, MEM_RELEASE);
-        release_source(source);
+    char *landing = VirtualAlloc(NULL, needed, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    char *source = pages_for(needed + 1, (char *)nothing);
+    if (!landing || !source) {
+        if (landing)
+            VirtualFree(landing, 0, MEM_RELEASE);
+        release_pages(source, nothing);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     OVERLAPPED own = { 0 };
-    own.hEvent = event;
+    own.hEvent = scratch->event;
     DWORD got;
     ULONG result = ERROR_MORE_DATA;
     if (timing == COMPLETE_LATER) {
-        if (!ReadFile(client, scratch, needed, NULL, overlapped) && GetLastError() != ERROR_IO_PENDING
+        if (!ReadFile(client, landing, needed, NULL, overlapped) && GetLastError() != ERROR_IO_PENDING
             && GetLastError() != ERROR_MORE_DATA)
             result = GetLastError();
         if (!WriteFile(server, source, needed + 1, NULL, &own) && GetLastError() == ERROR_IO_PENDING) {
-            drain_client(client, event);
+            drain_client(client, scratch);
             GetOverlappedResult(server, &own, &got, TRUE);
         } else {
-            drain_client(client, event);
+            drain_client(client, scratch);
         }
     } else {
         BOOL written = WriteFile(server, source, needed + 1, NULL, &own);
         DWORD write_error = written ? NO_ERROR : GetLastError();
-        if (!ReadFile(client, scratch, needed, NULL, overlapped) && GetLastError() != ERROR_MORE_DATA
+        if (!ReadFile(client, landing, needed, NULL, overlapped) && GetLastError() != ERROR_MORE_DATA
             && GetLastError() != ERROR_IO_PENDING)
             result = GetLastError();
-        drain_client(client, event);
+        drain_client(client, scratch);
         if (write_error == ERROR_IO_PENDING)
             GetOverlappedResult(server, &own, &got, TRUE);
     }
-    /* The caller's read has completed into scratch before the write did. */
-    VirtualFree(scratch, 0, MEM_RELEASE);
-    release_source(source);
+    /* The caller's read has completed into landing before the write did. */
+    VirtualFree(landing, 0, MEM_RELEASE);
+    release_pages(source, nothing);
     return result;
 }
 
-static void complete_aborted(HANDLE client, HANDLE server, HANDLE event, OVERLAPPED *overlapped)
+/* A read on the client end finds the pipe empty (every completion leaves
+ * it so) and waits; cancelling it completes the caller's I/O with
+ * ERROR_OPERATION_ABORTED and leaves nothing to drain. Wine finishes a
+ * cancelled I/O of this thread's in the thread's next wait: the wait on
+ * the pipe's own event (never set here) lets it, before the caller can
+ * reuse the OVERLAPPED. */
+static void complete_aborted(HANDLE client, queue_pipe_scratch *scratch, OVERLAPPED *overlapped)
 {
-    if (!WriteFile(client, staging, 1, NULL, overlapped) && GetLastError() == ERROR_IO_PENDING) {
+    if (!ReadFile(client, scratch->sink, PIPE_SINK_SIZE, NULL, overlapped) && GetLastError() == ERROR_IO_PENDING) {
         CancelIoEx(client, overlapped);
-        /* The cancel completes the caller's I/O; wait until it has. */
-        while (*(volatile ULONG_PTR *)&overlapped->Internal == STATUS_PENDING_VALUE)
-            SwitchToThread();
-        DWORD available = 0;
-        if (PeekNamedPipe(server, NULL, 0, NULL, &available, NULL) && available)
-            drain_message(server, event);
-    } else {
-        drain_message(server, event);
+        ResetEvent(scratch->event);
+        WaitForSingleObject(scratch->event, 0);
     }
 }
 
@@ -183,23 +178,22 @@ ULONG queue_complete(request_queue *queue, OVERLAPPED *overlapped, ULONG status,
         return ERROR_NOT_ENOUGH_MEMORY;
     const plat_queue_pipe *pipe = request_queue_pipe(queue);
     HANDLE client = pipe->client_copy, server = pipe->server_end;
-    HANDLE event;
-    SRWLOCK *lock = queue_pipe_lock(state, &event);
-    AcquireSRWLockExclusive(lock);
+    queue_pipe_scratch *scratch = queue_pipe_scratch_of(state);
+    lock_take(&scratch->lock, LOCK_PIPE);
     ULONG result;
     switch (status) {
     case NO_ERROR:
-        result = complete_with_count(client, server, event, overlapped, count, timing);
+        result = complete_with_count(client, server, scratch, overlapped, count, timing);
         break;
     case ERROR_MORE_DATA:
-        result = complete_with_more_data(client, server, event, overlapped, count, timing);
+        result = complete_with_more_data(client, server, scratch, overlapped, count, timing);
         break;
     default:
-        complete_aborted(client, server, event, overlapped);
+        complete_aborted(client, scratch, overlapped);
         result = ERROR_OPERATION_ABORTED;
         break;
     }
-    ReleaseSRWLockExclusive(lock);
+    lock_drop(&scratch->lock);
     return timing == COMPLETE_NOW ? result : ERROR_IO_PENDING;
 }
 

@@ -80,6 +80,12 @@ typedef struct disconnect_waiter {
     int done;
 } disconnect_waiter;
 
+/* Every field is under lock, except: references (interlocked); the
+ * identity (socket, id, https, tls, local_port, the addresses, local_host),
+ * set before the connection is published and read-only after, the socket
+ * closed under lock; send_event, its sender's (a request has one sender at
+ * a time, engine_request.sending); all_previous and all_next, under
+ * all_connections.lock. */
 struct connection {
     volatile LONG references;
     SRWLOCK lock;
@@ -156,6 +162,37 @@ void connection_release(connection *conn)
 void engine_request_add_ref(engine_request *request)
 {
     InterlockedIncrement(&request->references);
+}
+
+/* A request's state is its connection's, under the connection's lock. */
+static request_state state_of(const engine_request *request)
+{
+    lock_assert_held(&request->conn->lock);
+    return request->state;
+}
+
+static void set_state(engine_request *request, request_state state)
+{
+    lock_assert_held(&request->conn->lock);
+    request->state = state;
+}
+
+request_state connection_request_state(engine_request *request)
+{
+    connection *conn = request->conn;
+    lock_take(&conn->lock, LOCK_CONNECTION);
+    request_state state = request->state;
+    lock_drop(&conn->lock);
+    return state;
+}
+
+void connection_request_responding(engine_request *request)
+{
+    connection *conn = request->conn;
+    lock_take(&conn->lock, LOCK_CONNECTION);
+    if (request->state != REQUEST_DONE)
+        request->state = REQUEST_RESPONDING;
+    lock_drop(&conn->lock);
 }
 
 void engine_request_release(engine_request *request)
@@ -320,7 +357,7 @@ static void tls_unlock(connection *conn)
 {
     int handed_over = conn->tls->handed_over;
     conn->tls->handed_over = 0;
-    ReleaseSRWLockExclusive(&conn->tls->lock);
+    lock_drop(&conn->tls->lock);
     if (handed_over)
         post_wake(conn);
 }
@@ -328,9 +365,9 @@ static void tls_unlock(connection *conn)
 /* The end of a sender's turn on a TLS connection. */
 static void tls_end_send(connection *conn)
 {
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     tls_unlock(conn);
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
 }
 
 /* Decrypts what came (the staged ciphertext at raw_end) into the buffer,
@@ -339,7 +376,7 @@ static void tls_end_send(connection *conn)
 static void tls_decrypt(connection *conn)
 {
     tls_transport *tls = conn->tls;
-    if (!TryAcquireSRWLockExclusive(&tls->lock)) {
+    if (!lock_try_take(&tls->lock, LOCK_TLS)) {
         tls->handed_over = 1;
         return;
     }
@@ -358,7 +395,7 @@ static void tls_decrypt(connection *conn)
  * (unless a sender holds it). Called with the connection's lock held. */
 static void end_sending(connection *conn)
 {
-    if (conn->tls && TryAcquireSRWLockExclusive(&conn->tls->lock)) {
+    if (conn->tls && lock_try_take(&conn->tls->lock, LOCK_TLS)) {
         tls_transport_close(conn->tls, conn->socket);
         tls_unlock(conn);
     }
@@ -383,7 +420,7 @@ static void send_own(connection *conn, const char *bytes, size_t length, int end
         return;
     }
     WSABUF buffer = { (ULONG)length, (char *)bytes };
-    AcquireSRWLockExclusive(&conn->tls->lock);
+    lock_take(&conn->tls->lock, LOCK_TLS);
     tls_transport_write(conn->tls, &buffer, 1, transmit_all, conn);
     if (end)
         tls_transport_close(conn->tls, conn->socket);
@@ -407,7 +444,7 @@ static void close_socket(connection *conn, int reset)
 
 static void forget(connection *conn)
 {
-    AcquireSRWLockExclusive(&all_connections.lock);
+    lock_take(&all_connections.lock, LOCK_CONNECTIONS);
     if (conn->all_previous)
         conn->all_previous->all_next = conn->all_next;
     else if (all_connections.first == conn)
@@ -415,7 +452,7 @@ static void forget(connection *conn)
     if (conn->all_next)
         conn->all_next->all_previous = conn->all_previous;
     conn->all_previous = conn->all_next = NULL;
-    ReleaseSRWLockExclusive(&all_connections.lock);
+    lock_drop(&all_connections.lock);
     engine_connection_track(conn, 0);
     if (conn->counted_group)
         engine_group_connection_leave(conn->counted_group);
@@ -758,8 +795,10 @@ static action admit_request(connection *conn)
     request->started_at = conn->timer == TIMER_HEADER_WAIT ? conn->timer_started : GetTickCount64();
     request->bytes_received = head->head_bytes;
     conn->log_group = group;
-    request->state = REQUEST_QUEUED;
+    set_state(request, REQUEST_QUEUED);
     request->queued_at = GetTickCount64(); /* under the lock the timer sweep takes */
+    request->queue = queue;
+    request_queue_add_ref(queue);
     if (engine_request_register(request) == HTTP_NULL_ID) {
         request_queue_release(queue);
         engine_request_release(request);
@@ -777,7 +816,7 @@ static action admit_request(connection *conn)
     if (conn->body_error) {
         conn->current = NULL;
         engine_request_unregister(request);
-        request->state = REQUEST_DONE;
+        set_state(request, REQUEST_DONE);
         request_queue_release(queue);
         engine_request_release(request);
         result.log_group = group;
@@ -804,7 +843,7 @@ static action advance(connection *conn)
                 /* Check the body's framing as it arrives, read or not: a bad
                  * chunk is answered with 400 unless a response has begun. */
                 decode_body(conn);
-                if (conn->body_error && conn->current->state != REQUEST_RESPONDING && !conn->current->sending) {
+                if (conn->body_error && state_of(conn->current) != REQUEST_RESPONDING && !conn->current->sending) {
                     action answer = { ACTION_FAIL_REQUEST, HTTP_ERROR_BAD_REQUEST, conn->current, NULL,
                                       conn->current->url_group_id, 1, NULL };
                     engine_request_add_ref(conn->current);
@@ -885,7 +924,7 @@ static void refuse_request(request_queue *queue, engine_request *request, const 
 static void run(connection *conn)
 {
     for (;;) {
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         action next = advance(conn);
         body_reader *reader = next.kind == ACTION_NONE ? serve_reader(conn) : NULL;
         body_flusher *flusher = NULL;
@@ -903,7 +942,7 @@ static void run(connection *conn)
                 }
             }
         }
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         if (reader)
             finish_reader(reader);
         if (flusher)
@@ -951,9 +990,9 @@ static void run(connection *conn)
             break;
         case ACTION_RESET:
             log_action(conn, &next);
-            AcquireSRWLockExclusive(&conn->lock);
+            lock_take(&conn->lock, LOCK_CONNECTION);
             close_socket(conn, 1);
-            ReleaseSRWLockExclusive(&conn->lock);
+            lock_drop(&conn->lock);
             break;
         case ACTION_FAIL_REQUEST:
             log_action(conn, &next);
@@ -1003,12 +1042,12 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     conn->header_wait_seconds = engine_limits()->header_wait_seconds;
     conn->body_seconds = conn->drain_seconds = DEFAULT_TIMER_SECONDS;
     engine_connection_track(conn, 1);
-    AcquireSRWLockExclusive(&all_connections.lock);
+    lock_take(&all_connections.lock, LOCK_CONNECTIONS);
     conn->all_next = all_connections.first;
     if (all_connections.first)
         all_connections.first->all_previous = conn;
     all_connections.first = conn;
-    ReleaseSRWLockExclusive(&all_connections.lock);
+    lock_drop(&all_connections.lock);
     run(conn);
 }
 
@@ -1037,7 +1076,7 @@ static void tls_receive_done(connection *conn, DWORD error, DWORD bytes)
 void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
 {
     connection *conn = (connection *)((char *)operation - offsetof(connection, receive));
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     conn->receive_pending = 0;
     if (conn->tls)
         tls_receive_done(conn, error, bytes);
@@ -1051,7 +1090,7 @@ void connection_receive_done(io_operation *operation, DWORD error, DWORD bytes)
         close_socket(conn, 0);
     else if (conn->phase == PHASE_CLOSING)
         conn->raw_start = conn->raw_end; /* after an answer, bytes are only read to see the end */
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     run(conn);
     connection_release(conn); /* the receive's reference */
 }
@@ -1061,9 +1100,9 @@ void connection_sweep_timers(uint64_t now)
     enum { BATCH = 64 }; /* queued requests timed out per sweep; the rest wait for the next */
     engine_request *expired[BATCH];
     size_t count = 0;
-    AcquireSRWLockShared(&all_connections.lock);
+    lock_take_shared(&all_connections.lock, LOCK_CONNECTIONS);
     for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         if (conn->deadline && now >= conn->deadline) {
             /* Closed without a response (ruling #66); the pending receive
              * ends and run() lets the connection go. */
@@ -1080,15 +1119,15 @@ void connection_sweep_timers(uint64_t now)
             close_socket(conn, 0);
         }
         engine_request *request = conn->current;
-        if (request && request->state == REQUEST_QUEUED && count < BATCH
+        if (request && state_of(request) == REQUEST_QUEUED && count < BATCH
             && request->timeouts.RequestQueue != TIMER_OFF
             && now >= request->queued_at + request->timeouts.RequestQueue * UINT64_C(1000)) {
             engine_request_add_ref(request);
             expired[count++] = request;
         }
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
     }
-    ReleaseSRWLockShared(&all_connections.lock);
+    lock_drop_shared(&all_connections.lock);
     for (size_t i = 0; i < count; i++) {
         if (queue_withdraw(expired[i]->queue, expired[i]))
             refuse_request(expired[i]->queue, expired[i], "Timer_AppPool");
@@ -1098,14 +1137,14 @@ void connection_sweep_timers(uint64_t now)
 
 void connection_close_all(void)
 {
-    AcquireSRWLockShared(&all_connections.lock);
+    lock_take_shared(&all_connections.lock, LOCK_CONNECTIONS);
     for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         conn->phase = PHASE_CLOSING;
         close_socket(conn, 1);
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
     }
-    ReleaseSRWLockShared(&all_connections.lock);
+    lock_drop_shared(&all_connections.lock);
 }
 
 /* ---- what the API asks of a connection ---- */
@@ -1120,9 +1159,9 @@ ULONG connection_layout_request(engine_request *request, int version, ULONG rece
                                 uintptr_t user_base, size_t capacity, size_t *bytes)
 {
     connection *conn = request->conn;
-    AcquireSRWLockExclusive(&conn->lock);
-    if (request->state == REQUEST_DONE || conn->current != request) {
-        ReleaseSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
+    if (state_of(request) == REQUEST_DONE || conn->current != request) {
+        lock_drop(&conn->lock);
         return ERROR_CONNECTION_INVALID;
     }
     int copy_body = (receive_flags & (HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY | HTTP_RECEIVE_REQUEST_FLAG_FLUSH_BODY)) != 0;
@@ -1157,12 +1196,12 @@ ULONG connection_layout_request(engine_request *request, int version, ULONG rece
     ULONG status = request_layout_write(&input, dest, user_base, capacity, &result);
     if (status == NO_ERROR) {
         conn->decoded_start += result.body_copied;
-        request->state = REQUEST_DELIVERED;
+        set_state(request, REQUEST_DELIVERED);
     } else if (status == ERROR_MORE_DATA) {
-        request->state = REQUEST_BOUND;
+        set_state(request, REQUEST_BOUND);
     }
     *bytes = result.bytes;
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     return status;
 }
 
@@ -1186,16 +1225,16 @@ body_wait connection_wait_for_body(request_queue *queue, engine_request *request
     connection *conn = request->conn;
     body_flusher local = { .queue = queue, .request = request, .flags = flags, .buffer = buffer, .length = length };
     InitializeConditionVariable(&local.wake);
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     if (conn->flusher || flush_ready(conn, &local)) {
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         return BODY_READY;
     }
     body_flusher *flusher = &local;
     if (overlapped) {
         flusher = plat_alloc(sizeof(*flusher));
         if (!flusher) {
-            ReleaseSRWLockExclusive(&conn->lock);
+            lock_drop(&conn->lock);
             return BODY_READY; /* what has arrived, as COPY_BODY */
         }
         *flusher = local;
@@ -1207,23 +1246,24 @@ body_wait connection_wait_for_body(request_queue *queue, engine_request *request
     conn->flusher = flusher;
     int send_continue = take_continue(conn);
     keep_reading(conn);
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     if (send_continue)
         send_own(conn, continue_response, sizeof(continue_response) - 1, 0);
     if (overlapped)
         return BODY_PARKED;
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     while (!local.done)
         SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     return local.aborted ? BODY_ABORTED : BODY_READY;
 }
 
-static int request_is_live(const engine_request *request, const request_queue *queue)
+static int request_is_live(engine_request *request, const request_queue *queue)
 {
-    return request->queue == queue
-           && (request->state == REQUEST_DELIVERED || request->state == REQUEST_RESPONDING
-               || request->state == REQUEST_BOUND);
+    if (request->queue != queue)
+        return 0;
+    request_state state = connection_request_state(request);
+    return state == REQUEST_DELIVERED || state == REQUEST_RESPONDING || state == REQUEST_BOUND;
 }
 
 ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer, ULONG length,
@@ -1236,17 +1276,17 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
         return ERROR_CONNECTION_INVALID;
     }
     connection *conn = request->conn;
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     decode_body(conn);
     if (conn->body_complete && conn->decoded_start == conn->decoded_end) {
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         engine_request_release(request);
         if (bytes_returned)
             *bytes_returned = 0;
         return ERROR_HANDLE_EOF; /* directly, also with an OVERLAPPED (W41) */
     }
     if (conn->reader) {
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         engine_request_release(request);
         return ERROR_BAD_COMMAND;
     }
@@ -1258,7 +1298,7 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
     if (overlapped) {
         reader = plat_alloc_zeroed(sizeof(*reader));
         if (!reader) {
-            ReleaseSRWLockExclusive(&conn->lock);
+            lock_drop(&conn->lock);
             engine_request_release(request);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
@@ -1274,7 +1314,7 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
         if (overlapped)
             overlapped_mark_pending(overlapped);
     }
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     if (send_continue)
         send_own(conn, continue_response, sizeof(continue_response) - 1, 0);
     ULONG status;
@@ -1287,10 +1327,10 @@ ULONG engine_receive_body(request_queue *queue, HTTP_REQUEST_ID request_id, ULON
     } else if (overlapped) {
         status = ERROR_IO_PENDING;
     } else {
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         while (!local.done)
             SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         status = local.status;
         if (bytes_returned)
             *bytes_returned = local.filled;
@@ -1306,9 +1346,9 @@ void connection_finish_request(engine_request *request, int close, int reset)
 {
     connection *conn = request->conn;
     connection_add_ref(conn);
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     int was_current = conn->current == request;
-    request->state = REQUEST_DONE;
+    set_state(request, REQUEST_DONE);
     engine_request_unregister(request);
     if (was_current)
         conn->current = NULL;
@@ -1319,7 +1359,7 @@ void connection_finish_request(engine_request *request, int close, int reset)
         conn->phase = PHASE_CLOSING;
         end_sending(conn);
     }
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     if (was_current)
         engine_request_release(request); /* the connection's */
     run(conn);
@@ -1363,10 +1403,10 @@ static int send_finish(connection *conn, OVERLAPPED *sending, size_t bytes, ULON
     if (!HasOverlappedIoCompleted(sending) && WaitForSingleObject(conn->send_event, timeout) != WAIT_OBJECT_0) {
         CancelIoEx((HANDLE)conn->socket, sending);
         WSAGetOverlappedResult(conn->socket, sending, &sent, TRUE, &flags);
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         conn->phase = PHASE_CLOSING;
         close_socket(conn, 1);
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         return 0;
     }
     /* Waiting again lets Wine finish the OVERLAPPED, which it may do after
@@ -1433,7 +1473,7 @@ int connection_send(engine_request *request, WSABUF *buffers, DWORD count)
 {
     connection *conn = request->conn;
     if (conn->tls)
-        AcquireSRWLockExclusive(&conn->tls->lock);
+        lock_take(&conn->tls->lock, LOCK_TLS);
     int sent;
     if (request->pacers[0] || request->pacers[1]) {
         sent = send_paced(request, buffers, count);
@@ -1471,17 +1511,17 @@ int connection_send_finish(engine_request *request, OVERLAPPED *sending, size_t 
 int connection_expects_unread_body(engine_request *request)
 {
     connection *conn = request->conn;
-    AcquireSRWLockShared(&conn->lock);
+    lock_take_shared(&conn->lock, LOCK_CONNECTION);
     int unread = conn->parser.head.expect_continue && !conn->continue_sent && !conn->body_complete;
-    ReleaseSRWLockShared(&conn->lock);
+    lock_drop_shared(&conn->lock);
     return unread;
 }
 
 void connection_abort_queue_waits(request_queue *queue)
 {
-    AcquireSRWLockShared(&all_connections.lock);
+    lock_take_shared(&all_connections.lock, LOCK_CONNECTIONS);
     for (connection *conn = all_connections.first; conn; conn = conn->all_next) {
-        AcquireSRWLockExclusive(&conn->lock);
+        lock_take(&conn->lock, LOCK_CONNECTION);
         body_reader *reader = NULL;
         if (conn->reader && conn->current && conn->current->queue == queue) {
             reader = conn->reader;
@@ -1505,14 +1545,14 @@ void connection_abort_queue_waits(request_queue *queue)
         }
         conn->disconnect_waiters = kept;
         aborted = wake_disconnect_waiters(aborted);
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         if (reader)
             finish_reader(reader);
         if (flusher)
             finish_flusher(flusher);
         finish_disconnect_waiters(aborted, ERROR_OPERATION_ABORTED);
     }
-    ReleaseSRWLockShared(&all_connections.lock);
+    lock_drop_shared(&all_connections.lock);
 }
 
 ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connection_id, OVERLAPPED *overlapped)
@@ -1525,9 +1565,9 @@ ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connec
          * (ruling #40); an ID never handed out is a bad parameter. */
         return engine_connection_id_was_issued(connection_id) ? queue_complete_at_once(queue, overlapped)
                                                               : ERROR_INVALID_PARAMETER;
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     if (conn->peer_gone || conn->closed) {
-        ReleaseSRWLockExclusive(&conn->lock);
+        lock_drop(&conn->lock);
         connection_release(conn);
         return queue_complete_at_once(queue, overlapped);
     }
@@ -1537,7 +1577,7 @@ ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connec
     if (overlapped) {
         waiter = plat_alloc_zeroed(sizeof(*waiter));
         if (!waiter) {
-            ReleaseSRWLockExclusive(&conn->lock);
+            lock_drop(&conn->lock);
             connection_release(conn);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
@@ -1555,7 +1595,7 @@ ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connec
             SleepConditionVariableSRW(&local.wake, &conn->lock, INFINITE, 0);
         status = NO_ERROR;
     }
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     connection_release(conn);
     return status;
 }
@@ -1584,12 +1624,12 @@ ULONG engine_receive_client_certificate(request_queue *queue, HTTP_CONNECTION_ID
      * built yet): nothing to find (§7.4; §15 #27). */
     ULONG status = ERROR_NOT_FOUND;
     size_t bytes = 0;
-    AcquireSRWLockExclusive(&conn->lock);
+    lock_take(&conn->lock, LOCK_CONNECTION);
     const request_ssl_input *info = conn->tls && conn->tls->established ? &conn->tls->info : NULL;
     if (!(flags & HTTP_RECEIVE_SECURE_CHANNEL_TOKEN) && info && info->client_cert)
         status = client_certificate_write(info->client_cert, info->client_cert_length, info->client_cert_flags,
                                           buffer, (uintptr_t)buffer, length, &bytes);
-    ReleaseSRWLockExclusive(&conn->lock);
+    lock_drop(&conn->lock);
     connection_release(conn);
     if (status == NO_ERROR && overlapped)
         return queue_complete(queue, overlapped, NO_ERROR, (ULONG)bytes, COMPLETE_NOW);

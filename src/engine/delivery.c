@@ -28,8 +28,7 @@ struct queue_state {
     engine_request *ready_first, *ready_last;
     size_t ready_count;
     receive_waiter *waiters_first, *waiters_last;
-    SRWLOCK pipe_lock; /* completion.c: one kernel completion at a time */
-    HANDLE pipe_event;
+    queue_pipe_scratch pipe;
 };
 
 queue_state *queue_state_of(request_queue *queue)
@@ -42,16 +41,16 @@ queue_state *queue_state_of(request_queue *queue)
     if (!made)
         return NULL;
     InitializeSRWLock(&made->lock);
-    InitializeSRWLock(&made->pipe_lock);
-    made->pipe_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!made->pipe_event) {
+    InitializeSRWLock(&made->pipe.lock);
+    made->pipe.event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!made->pipe.event) {
         plat_free(made);
         return NULL;
     }
     void *expected = NULL;
     if (atomic_compare_exchange_strong_explicit(slot, &expected, made, memory_order_acq_rel, memory_order_acquire))
         return made;
-    CloseHandle(made->pipe_event);
+    CloseHandle(made->pipe.event);
     plat_free(made);
     return expected;
 }
@@ -59,14 +58,13 @@ queue_state *queue_state_of(request_queue *queue)
 void queue_state_free(void *opaque)
 {
     queue_state *state = opaque;
-    CloseHandle(state->pipe_event);
+    CloseHandle(state->pipe.event);
     plat_free(state);
 }
 
-SRWLOCK *queue_pipe_lock(queue_state *state, HANDLE *event)
+queue_pipe_scratch *queue_pipe_scratch_of(queue_state *state)
 {
-    *event = state->pipe_event;
-    return &state->pipe_lock;
+    return &state->pipe;
 }
 
 /* Called with the lock held. */
@@ -124,7 +122,8 @@ ULONG queue_hand_over(request_queue *queue, engine_request *request, ULONG flags
 }
 
 /* Takes the oldest request that can still be answered; one whose client has
- * gone is dropped silently (ruling #7). Called with the lock held. */
+ * gone is dropped silently (ruling #7). Called with the lock held (the
+ * connection's comes after it in the lock order). */
 static engine_request *pop_ready(queue_state *state)
 {
     while (state->ready_first) {
@@ -133,7 +132,7 @@ static engine_request *pop_ready(queue_state *state)
         if (!state->ready_first)
             state->ready_last = NULL;
         state->ready_count--;
-        if (request->state == REQUEST_QUEUED)
+        if (connection_request_state(request) == REQUEST_QUEUED)
             return request;
         engine_request_release(request);
     }
@@ -150,14 +149,14 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
         return ERROR_NOT_ENOUGH_MEMORY;
     if (request_id != HTTP_NULL_ID) {
         engine_request *request = engine_request_find(request_id);
-        if (!request || request->queue != queue
-            || (request->state != REQUEST_BOUND && request->state != REQUEST_DELIVERED)) {
+        request_state seen = request && request->queue == queue ? connection_request_state(request) : REQUEST_DONE;
+        if (seen != REQUEST_BOUND && seen != REQUEST_DELIVERED) {
             if (request)
                 engine_request_release(request);
             return ERROR_CONNECTION_INVALID;
         }
         ULONG status;
-        if (request->state == REQUEST_DELIVERED)
+        if (seen == REQUEST_DELIVERED)
             status = ERROR_HANDLE_EOF; /* already completely retrieved (ruling #37) */
         else if (length < sizeof(HTTP_REQUEST_V1)) {
             if (bytes_returned)
@@ -174,16 +173,16 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
         return ERROR_INSUFFICIENT_BUFFER;
     }
 
-    AcquireSRWLockExclusive(&state->lock);
+    lock_take(&state->lock, LOCK_QUEUE);
     if (state->closed || request_queue_is_shut_down(queue)) {
         /* As HttpWaitForDemandStart documents for a queue its caller shut
          * down (data-plane.md §7.10; ours for receives). */
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return ERROR_INVALID_HANDLE;
     }
     engine_request *request = pop_ready(state);
     if (request) {
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         ULONG status = queue_hand_over(queue, request, flags, buffer, length, bytes_returned, overlapped, COMPLETE_NOW);
         engine_request_release(request);
         return status;
@@ -191,7 +190,7 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
     if (overlapped) {
         receive_waiter *waiter = plat_alloc_zeroed(sizeof(*waiter));
         if (!waiter) {
-            ReleaseSRWLockExclusive(&state->lock);
+            lock_drop(&state->lock);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
         waiter->overlapped = overlapped;
@@ -200,7 +199,7 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
         waiter->flags = flags;
         overlapped_mark_pending(overlapped);
         append_waiter(state, waiter);
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return ERROR_IO_PENDING;
     }
     receive_waiter waiter = { .buffer = buffer, .length = length, .flags = flags };
@@ -209,10 +208,10 @@ ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, U
     while (!waiter.assigned && !waiter.aborted)
         SleepConditionVariableSRW(&waiter.wake, &state->lock, INFINITE, 0);
     if (!waiter.assigned) {
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return ERROR_OPERATION_ABORTED;
     }
-    ReleaseSRWLockExclusive(&state->lock);
+    lock_drop(&state->lock);
     ULONG status = queue_hand_over(queue, waiter.assigned, flags, buffer, length, bytes_returned, NULL, COMPLETE_NOW);
     engine_request_release(waiter.assigned);
     return status;
@@ -223,17 +222,15 @@ delivery queue_deliver(request_queue *queue, engine_request *request)
     queue_state *state = queue_state_of(queue);
     if (!state)
         return QUEUE_GONE;
-    AcquireSRWLockExclusive(&state->lock);
+    lock_take(&state->lock, LOCK_QUEUE);
     if (state->closed || request_queue_is_shut_down(queue)) {
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return QUEUE_GONE;
     }
     if (!state->waiters_first && state->ready_count >= request_queue_property(queue, HttpServerQueueLengthProperty)) {
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return QUEUE_FULL;
     }
-    request_queue_add_ref(queue);
-    request->queue = queue;
     engine_request_add_ref(request);
     receive_waiter *waiter = pop_waiter(state);
     if (!waiter) {
@@ -244,16 +241,16 @@ delivery queue_deliver(request_queue *queue, engine_request *request)
             state->ready_first = request;
         state->ready_last = request;
         state->ready_count++;
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return DELIVERED;
     }
     if (!waiter->overlapped) {
         waiter->assigned = request;
         WakeConditionVariable(&waiter->wake);
-        ReleaseSRWLockExclusive(&state->lock);
+        lock_drop(&state->lock);
         return DELIVERED;
     }
-    ReleaseSRWLockExclusive(&state->lock);
+    lock_drop(&state->lock);
     queue_hand_over(queue, request, waiter->flags, waiter->buffer, waiter->length, NULL, waiter->overlapped,
               COMPLETE_LATER);
     engine_request_release(request);
@@ -266,7 +263,7 @@ int queue_withdraw(request_queue *queue, engine_request *request)
     queue_state *state = queue_state_of(queue);
     if (!state)
         return 0;
-    AcquireSRWLockExclusive(&state->lock);
+    lock_take(&state->lock, LOCK_QUEUE);
     engine_request *previous = NULL, *at = state->ready_first;
     while (at && at != request) {
         previous = at;
@@ -281,7 +278,7 @@ int queue_withdraw(request_queue *queue, engine_request *request)
             state->ready_last = previous;
         state->ready_count--;
     }
-    ReleaseSRWLockExclusive(&state->lock);
+    lock_drop(&state->lock);
     if (at)
         engine_request_release(at); /* the queue's */
     return at != NULL;
@@ -295,7 +292,7 @@ static void abort_all(request_queue *queue)
     queue_state *state = queue_state_of(queue);
     if (!state)
         return;
-    AcquireSRWLockExclusive(&state->lock);
+    lock_take(&state->lock, LOCK_QUEUE);
     state->closed = 1;
     receive_waiter *waiters = state->waiters_first;
     state->waiters_first = state->waiters_last = NULL;
@@ -314,7 +311,7 @@ static void abort_all(request_queue *queue)
         }
         waiters = next;
     }
-    ReleaseSRWLockExclusive(&state->lock);
+    lock_drop(&state->lock);
     while (overlapped_waiters) {
         receive_waiter *next = overlapped_waiters->next;
         queue_complete(queue, overlapped_waiters->overlapped, ERROR_OPERATION_ABORTED, 0, COMPLETE_LATER);

@@ -32,28 +32,28 @@ typedef struct id_map {
 static int id_map_insert(id_map *ids, uint64_t id, void *object)
 {
     void *replaced;
-    AcquireSRWLockExclusive(&ids->lock);
+    lock_take(&ids->lock, LOCK_IDS);
     int inserted = key_map_put(&ids->map, id, object, &replaced);
-    ReleaseSRWLockExclusive(&ids->lock);
+    lock_drop(&ids->lock);
     return inserted;
 }
 
 static void id_map_remove(id_map *ids, uint64_t id, const void *object)
 {
-    AcquireSRWLockExclusive(&ids->lock);
+    lock_take(&ids->lock, LOCK_IDS);
     key_map_remove(&ids->map, id, object);
-    ReleaseSRWLockExclusive(&ids->lock);
+    lock_drop(&ids->lock);
 }
 
 /* Looks an ID up and lets add_ref keep the object alive before the lock
  * goes. */
 static void *id_map_find(id_map *ids, uint64_t id, void (*add_ref)(void *))
 {
-    AcquireSRWLockShared(&ids->lock);
+    lock_take_shared(&ids->lock, LOCK_IDS);
     void *object = key_map_find(&ids->map, id);
     if (object)
         add_ref(object);
-    ReleaseSRWLockShared(&ids->lock);
+    lock_drop_shared(&ids->lock);
     return object;
 }
 
@@ -320,7 +320,7 @@ ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
     ULONG error = url_prefix_parse(url, &prefix);
     if (error != NO_ERROR)
         return error;
-    AcquireSRWLockExclusive(&engine.routes_lock);
+    lock_take(&engine.routes_lock, LOCK_ROUTES);
     /* http and https cannot share a port (data-plane.md §2.6). */
     if (route_table_port_in_use(engine.routes, !prefix.https, prefix.port))
         error = ERROR_ALREADY_EXISTS;
@@ -331,7 +331,7 @@ ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
         if (error != NO_ERROR)
             route_table_remove(engine.routes, &prefix, url, owner, NULL);
     }
-    ReleaseSRWLockExclusive(&engine.routes_lock);
+    lock_drop(&engine.routes_lock);
     url_prefix_free(&prefix);
     return error;
 }
@@ -349,11 +349,11 @@ ULONG engine_remove_url(uint64_t owner, PCWSTR url, int exact)
     if (error != NO_ERROR)
         /* What was never a valid prefix was never registered. */
         return error == ERROR_INVALID_PARAMETER ? ERROR_FILE_NOT_FOUND : error;
-    AcquireSRWLockExclusive(&engine.routes_lock);
+    lock_take(&engine.routes_lock, LOCK_ROUTES);
     error = route_table_remove(engine.routes, &prefix, exact ? url : NULL, owner, NULL);
     if (error == NO_ERROR)
         close_unused_ports();
-    ReleaseSRWLockExclusive(&engine.routes_lock);
+    lock_drop(&engine.routes_lock);
     url_prefix_free(&prefix);
     return error;
 }
@@ -362,17 +362,17 @@ void engine_remove_owner(uint64_t owner)
 {
     if (!engine_port())
         return;
-    AcquireSRWLockExclusive(&engine.routes_lock);
+    lock_take(&engine.routes_lock, LOCK_ROUTES);
     if (route_table_remove_owner(engine.routes, owner, NULL, NULL))
         close_unused_ports();
-    ReleaseSRWLockExclusive(&engine.routes_lock);
+    lock_drop(&engine.routes_lock);
 }
 
 route_result engine_route(const route_request *request)
 {
-    AcquireSRWLockShared(&engine.routes_lock);
+    lock_take_shared(&engine.routes_lock, LOCK_ROUTES);
     route_result result = route_table_lookup(engine.routes, request);
-    ReleaseSRWLockShared(&engine.routes_lock);
+    lock_drop_shared(&engine.routes_lock);
     return result;
 }
 
@@ -381,13 +381,13 @@ void engine_stop(void)
     if (!engine_port())
         return;
     route_table *empty = route_table_create();
-    AcquireSRWLockExclusive(&engine.routes_lock);
+    lock_take(&engine.routes_lock, LOCK_ROUTES);
     if (empty) {
         route_table_destroy(engine.routes);
         engine.routes = empty;
         close_unused_ports();
     }
-    ReleaseSRWLockExclusive(&engine.routes_lock);
+    lock_drop(&engine.routes_lock);
     connection_close_all();
     access_log_shutdown();
     tls_credentials_flush();
@@ -405,24 +405,24 @@ static void connection_add_ref_thunk(void *object)
 
 int engine_group_connection_enter(uint64_t group_id, ULONG limit)
 {
-    AcquireSRWLockExclusive(&engine.group_connections_lock);
+    lock_take(&engine.group_connections_lock, LOCK_GROUP_CONNECTIONS);
     uintptr_t count = (uintptr_t)key_map_find(&engine.group_connections, group_id);
     void *replaced;
     int entered = count < limit && key_map_put(&engine.group_connections, group_id, (void *)(count + 1), &replaced);
-    ReleaseSRWLockExclusive(&engine.group_connections_lock);
+    lock_drop(&engine.group_connections_lock);
     return entered;
 }
 
 void engine_group_connection_leave(uint64_t group_id)
 {
-    AcquireSRWLockExclusive(&engine.group_connections_lock);
+    lock_take(&engine.group_connections_lock, LOCK_GROUP_CONNECTIONS);
     uintptr_t count = (uintptr_t)key_map_find(&engine.group_connections, group_id);
     void *replaced;
     if (count > 1)
         key_map_put(&engine.group_connections, group_id, (void *)(count - 1), &replaced);
     else if (count == 1)
         key_map_remove(&engine.group_connections, group_id, (void *)count);
-    ReleaseSRWLockExclusive(&engine.group_connections_lock);
+    lock_drop(&engine.group_connections_lock);
 }
 
 /* A session's or URL group's token bucket (token_bucket.h), shared by
@@ -437,7 +437,7 @@ send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
 {
     if (rate == HTTP_LIMIT_INFINITE)
         return NULL;
-    AcquireSRWLockExclusive(&engine.pacers_lock);
+    lock_take(&engine.pacers_lock, LOCK_PACERS);
     send_pacer *pacer = key_map_find(&engine.pacers, owner_id);
     if (!pacer && (pacer = plat_alloc_zeroed(sizeof(*pacer)))) {
         void *replaced;
@@ -452,11 +452,11 @@ send_pacer *engine_pacer(uint64_t owner_id, ULONG rate)
     if (pacer) {
         InterlockedIncrement(&pacer->references);
         /* A changed limit applies from now on. */
-        AcquireSRWLockExclusive(&pacer->lock);
+        lock_take(&pacer->lock, LOCK_PACER);
         pacer->bucket.rate = rate ? rate : 1;
-        ReleaseSRWLockExclusive(&pacer->lock);
+        lock_drop(&pacer->lock);
     }
-    ReleaseSRWLockExclusive(&engine.pacers_lock);
+    lock_drop(&engine.pacers_lock);
     return pacer;
 }
 
@@ -468,17 +468,17 @@ void engine_pacer_release(send_pacer *pacer)
 
 size_t engine_pacer_window(send_pacer *pacer)
 {
-    AcquireSRWLockShared(&pacer->lock);
+    lock_take_shared(&pacer->lock, LOCK_PACER);
     size_t window = token_bucket_window(&pacer->bucket);
-    ReleaseSRWLockShared(&pacer->lock);
+    lock_drop_shared(&pacer->lock);
     return window;
 }
 
 DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes)
 {
-    AcquireSRWLockExclusive(&pacer->lock);
+    lock_take(&pacer->lock, LOCK_PACER);
     DWORD wait = token_bucket_reserve(&pacer->bucket, bytes, GetTickCount64());
-    ReleaseSRWLockExclusive(&pacer->lock);
+    lock_drop(&pacer->lock);
     return wait;
 }
 
@@ -486,11 +486,11 @@ DWORD engine_pacer_reserve(send_pacer *pacer, size_t bytes)
  * that still hold it keep it alive. */
 static void drop_pacer(uint64_t owner_id)
 {
-    AcquireSRWLockExclusive(&engine.pacers_lock);
+    lock_take(&engine.pacers_lock, LOCK_PACERS);
     send_pacer *pacer = key_map_find(&engine.pacers, owner_id);
     if (pacer)
         key_map_remove(&engine.pacers, owner_id, pacer);
-    ReleaseSRWLockExclusive(&engine.pacers_lock);
+    lock_drop(&engine.pacers_lock);
     engine_pacer_release(pacer);
 }
 

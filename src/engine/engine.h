@@ -14,7 +14,24 @@
  *                 buffer (request_layout.c)
  *   completion.c  completes overlapped calls through the queue handle
  *   response.c    writes the application's response (response_writer.c)
- *                 back to the socket */
+ *                 back to the socket
+ *
+ * Lock order. A thread holding one of these locks takes only locks further
+ * down the list (a try-take excepted); each guards what its owner says:
+ *   connections  connection.c: the list of all connections
+ *   queue      delivery.c: a queue's ready requests and waiting receives
+ *   tls        tls_transport.h: a TLS session and its outgoing bytes, held
+ *              by its sender across the send (the one lock held over I/O)
+ *   connection connection.c: the connection, its parser and buffers, and
+ *              its current request's state (engine_internal.h)
+ *   routes     engine.c: the routing table and the ports (a request is
+ *              routed under its connection's lock)
+ *   pipe       delivery.c, for completion.c: one kernel completion at a
+ *              time per queue
+ *   pacers, pacer, group connections, IDs, log writer: engine.c and
+ *              access_log_writer.c, in that order, last of all
+ * Builds other than Release check the order on every take
+ * (engine_lock.h) and stop the process when it is broken. */
 #ifndef HTTPAPI_ENGINE_H
 #define HTTPAPI_ENGINE_H
 

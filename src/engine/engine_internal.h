@@ -14,6 +14,7 @@
 #include "cooked_url.h"
 #include "request_limits.h"
 #include "engine.h"
+#include "engine_lock.h"
 #include "http_error.h"
 #include "request_parser.h"
 #include "response_cache.h"
@@ -110,8 +111,18 @@ delivery queue_deliver(request_queue *queue, engine_request *request);
  * RequestQueue timer); returns 0 when a receive got it first. */
 int queue_withdraw(request_queue *queue, engine_request *request);
 
-/* The lock and event completion.c uses for one kernel completion at a time. */
-SRWLOCK *queue_pipe_lock(queue_state *state, HANDLE *event);
+/* What completion.c needs to complete through one queue's pipe, under its
+ * lock (one kernel completion at a time per queue): an event for its own
+ * I/O, and bytes that the server end reads into and throws away, the
+ * queue's own so that completions on two queues never write the same
+ * bytes. */
+enum { PIPE_SINK_SIZE = 65536 };
+typedef struct queue_pipe_scratch {
+    SRWLOCK lock;
+    HANDLE event;
+    char sink[PIPE_SINK_SIZE];
+} queue_pipe_scratch;
+queue_pipe_scratch *queue_pipe_scratch_of(queue_state *state);
 
 /* ---- completion.c ---- */
 /* Completes the caller's overlapped operation on the queue handle with a
@@ -143,11 +154,18 @@ typedef enum request_state {
     REQUEST_DONE,      /* final response sent or cancelled: the ID is dead */
 } request_state;
 
+/* Who may touch what: the fields set at admission (conn, queue, the head's
+ * facts, timeouts, pacers, cacheable, the log's) are written before the
+ * request is registered and read-only after; state is under the
+ * connection's lock (connection_request_state from outside connection.c);
+ * next is under its queue's lock; the response's fields (close_after,
+ * body_allowed, status_sent, bytes_sent_total) belong to the thread that
+ * holds sending, or before delivery to the engine's thread. */
 struct engine_request {
     volatile LONG references;
     HTTP_REQUEST_ID id;
     connection *conn;       /* a reference */
-    request_queue *queue;   /* a reference, once routed to a queue */
+    request_queue *queue;   /* a reference: the queue it was routed to */
     engine_request *next;   /* in the queue's ready list */
     request_state state;
     volatile LONG sending;  /* a send is under way: another gets ERROR_BAD_COMMAND */
@@ -176,6 +194,11 @@ struct engine_request {
 
 void engine_request_add_ref(engine_request *request);
 void engine_request_release(engine_request *request);
+/* The state, read under the connection's lock. */
+request_state connection_request_state(engine_request *request);
+/* The response's head went out with more to come, unless the request
+ * ended meanwhile (cancelled, or its client gone). */
+void connection_request_responding(engine_request *request);
 
 /* Body and layout, under the connection's lock (connection.c). */
 typedef struct body_view {

@@ -654,8 +654,8 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
                   ULONG *bytes_sent, OVERLAPPED *overlapped, const HTTP_LOG_DATA *log_data)
 {
     engine_request *request = engine_request_find(request_id);
-    if (!request || request->queue != queue || request->state == REQUEST_DONE
-        || request->state == REQUEST_QUEUED) {
+    request_state seen = request && request->queue == queue ? connection_request_state(request) : REQUEST_DONE;
+    if (seen == REQUEST_DONE || seen == REQUEST_QUEUED) {
         if (request)
             engine_request_release(request);
         return ERROR_CONNECTION_INVALID;
@@ -665,8 +665,10 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
         engine_request_release(request);
         return ERROR_BAD_COMMAND;
     }
-    /* A body send needs response headers first; headers go once (ruling #39). */
-    if ((response != NULL) != (request->state != REQUEST_RESPONDING))
+    /* A body send needs response headers first; headers go once (ruling
+     * #39). Only a sender makes a request RESPONDING, so what the check
+     * sees under sending stays true but for the request ending. */
+    if ((response != NULL) != (connection_request_state(request) != REQUEST_RESPONDING))
         status = ERROR_INVALID_PARAMETER;
     if (response) {
         chunk_count = response->EntityChunkCount;
@@ -747,7 +749,7 @@ ULONG engine_send(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags,
         return ERROR_CONNECTION_INVALID;
     }
     if (!final)
-        request->state = REQUEST_RESPONDING;
+        connection_request_responding(request);
     DWORD count = sent > MAXDWORD ? MAXDWORD : (DWORD)sent;
     if (bytes_sent)
         *bytes_sent = count;
