@@ -95,8 +95,11 @@ static ULONG check_sddl(const WCHAR *sddl)
 ULONG url_reservation_check(PCWSTR url)
 {
     url_prefix registration;
-    if (url_prefix_parse(url, &registration) != NO_ERROR)
-        return NO_ERROR; /* the registration itself answers the malformed URL */
+    ULONG parsed = url_prefix_parse(url, &registration);
+    /* The registration itself answers a malformed URL; short memory must
+     * not skip the check. */
+    if (parsed != NO_ERROR)
+        return parsed == ERROR_NOT_ENOUGH_MEMORY ? parsed : NO_ERROR;
     svc_record *record = plat_alloc(sizeof(*record));
     WCHAR *best_sddl = plat_alloc(sizeof(record->sddl));
     ULONG verdict = NO_ERROR;

@@ -210,11 +210,11 @@ static ULONG read_listen_param(const void *info, svc_record *record)
 {
     HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM param;
     memcpy(&param, info, sizeof(param));
-    if (param.AddrLength != sizeof(SOCKADDR_IN) && param.AddrLength != sizeof(SOCKADDR_IN6))
+    /* Any length from the family's structure up, sizeof(SOCKADDR_STORAGE)
+     * included (docs/compat.md, "Service configuration", Keys). */
+    if (param.AddrLength < sizeof(ADDRESS_FAMILY))
         return ERROR_INVALID_PARAMETER;
     ULONG error = read_address(param.pAddress, param.AddrLength, &record->address);
-    if (error == NO_ERROR && address_size(&record->address) != param.AddrLength)
-        error = ERROR_INVALID_PARAMETER;
     /* Listen-list entries carry no port (ns-http-http_service_config_ip_listen_param.md). */
     record->address.port = 0;
     return error;

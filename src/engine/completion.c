@@ -17,7 +17,6 @@
  * so a message can never reach another caller's I/O. */
 #include "engine_internal.h"
 
-
 #define STATUS_PENDING_VALUE ((ULONG_PTR)0x103)
 
 /* What the client end writes: bytes that only count, read by every

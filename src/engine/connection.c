@@ -453,7 +453,7 @@ static void forget(connection *conn)
         conn->all_next->all_previous = conn->all_previous;
     conn->all_previous = conn->all_next = NULL;
     lock_drop(&all_connections.lock);
-    engine_connection_track(conn, 0);
+    engine_connection_untrack(conn);
     if (conn->counted_group)
         engine_group_connection_leave(conn->counted_group);
 }
@@ -1041,7 +1041,12 @@ void connection_start(SOCKET socket, int https, uint16_t local_port)
     conn->idle_seconds = engine_limits()->idle_connection_seconds;
     conn->header_wait_seconds = engine_limits()->header_wait_seconds;
     conn->body_seconds = conn->drain_seconds = DEFAULT_TIMER_SECONDS;
-    engine_connection_track(conn, 1);
+    if (!engine_connection_track(conn)) {
+        /* Refused: nothing could find it by its ID (HttpWaitForDisconnect). */
+        connection_release(conn);
+        closesocket(socket);
+        return;
+    }
     lock_take(&all_connections.lock, LOCK_CONNECTIONS);
     conn->all_next = all_connections.first;
     if (all_connections.first)
@@ -1557,8 +1562,9 @@ void connection_abort_queue_waits(request_queue *queue)
 
 ULONG engine_wait_for_disconnect(request_queue *queue, HTTP_CONNECTION_ID connection_id, OVERLAPPED *overlapped)
 {
-    if (!engine_port())
-        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = engine_start();
+    if (error != NO_ERROR)
+        return error;
     connection *conn = engine_connection_find(connection_id);
     if (!conn)
         /* A connection of this process that has gone completes at once

@@ -142,8 +142,9 @@ static engine_request *pop_ready(queue_state *state)
 ULONG engine_receive_request(request_queue *queue, HTTP_REQUEST_ID request_id, ULONG flags, void *buffer,
                              ULONG length, ULONG *bytes_returned, OVERLAPPED *overlapped)
 {
-    if (!engine_port())
-        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = engine_start();
+    if (error != NO_ERROR)
+        return error;
     queue_state *state = queue_state_of(queue);
     if (!state)
         return ERROR_NOT_ENOUGH_MEMORY;

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "access_log_writer.h"
+#include "diagnostics.h"
 #include "initialization.h"
 #include "key_map.h"
 #include "objects.h"
 #include "platform.h"
 #include "request_limits.h"
+#include "service_config_registry.h"
 #include "tls_credentials.h"
 #include "token_bucket.h"
 #include "url_prefix.h"
@@ -64,8 +66,10 @@ typedef struct port_entry {
 } port_entry;
 
 static struct {
-    INIT_ONCE started;
+    SRWLOCK start_lock;
+    _Atomic int started;
     HANDLE port;
+    HANDLE workers[WORKER_THREADS];
     SRWLOCK routes_lock; /* the routing table and the ports */
     route_table *routes;
     port_entry *ports;
@@ -82,10 +86,13 @@ static struct {
     _Atomic uint64_t next_connection_id;
     _Atomic uint32_t live_connections;
     request_limits limits; /* read once, when the engine starts */
-    listen_address listen_addresses[LISTEN_ADDRESSES_MAX]; /* none: the wildcards */
+    svc_address *listen_addresses; /* the IP listen list; none: the wildcards */
     size_t listen_count;
-} engine = { .started = INIT_ONCE_STATIC_INIT, .routes_lock = SRWLOCK_INIT,
+} engine = { .start_lock = SRWLOCK_INIT, .routes_lock = SRWLOCK_INIT,
               .group_connections_lock = SRWLOCK_INIT, .pacers_lock = SRWLOCK_INIT };
+
+/* The packet that ends a worker, posted when a start is undone. */
+enum { WORKER_QUIT_KEY = 1 };
 
 static DWORD WINAPI worker_main(void *unused)
 {
@@ -95,8 +102,11 @@ static DWORD WINAPI worker_main(void *unused)
         ULONG_PTR key = 0;
         OVERLAPPED *overlapped = NULL;
         BOOL ok = GetQueuedCompletionStatus(engine.port, &bytes, &key, &overlapped, INFINITE);
-        if (!overlapped)
+        if (!overlapped) {
+            if (key == WORKER_QUIT_KEY)
+                return 0;
             continue;
+        }
         DWORD error = ok ? NO_ERROR : GetLastError();
         io_operation *operation = (io_operation *)overlapped;
         if (operation->kind == IO_ACCEPT)
@@ -140,28 +150,20 @@ static void queue_closed(request_queue *queue)
     engine_cache_drop_queue(queue);
 }
 
-/* The IP listen list (HttpServiceConfigIPListenList, §9.3): the value
- * ListenOnlyList, one address a string; when it holds any, the listeners
- * bind those addresses instead of the wildcards. Like Windows, read once
- * (changes are not dynamic there either). Unparsable entries are skipped. */
-static void read_listen_list(HKEY key)
+/* The IP listen list (HttpServiceConfigIPListenList, §9.3), through the
+ * store's own reader; when it holds any address, the listeners bind each
+ * of them instead of the wildcards. Like Windows, read once (changes are
+ * not dynamic there either). A list that cannot be read fails the start
+ * rather than listen on every address (docs/compat.md, "Service
+ * configuration"). */
+static ULONG read_listen_list(void)
 {
-    WCHAR text[1024];
-    DWORD size = sizeof(text) - 2 * sizeof(WCHAR);
-    if (RegGetValueW(key, NULL, L"ListenOnlyList", RRF_RT_REG_MULTI_SZ, NULL, text, &size) != ERROR_SUCCESS)
-        return;
-    text[size / sizeof(WCHAR)] = text[size / sizeof(WCHAR) + 1] = 0;
-    for (const WCHAR *entry = text; *entry && engine.listen_count < LISTEN_ADDRESSES_MAX;
-         entry += wcslen(entry) + 1) {
-        listen_address *address = &engine.listen_addresses[engine.listen_count];
-        if (InetPtonW(AF_INET, entry, address->bytes) == 1)
-            address->length = 4;
-        else if (InetPtonW(AF_INET6, entry, address->bytes) == 1)
-            address->length = 16;
-        else
-            continue;
-        engine.listen_count++;
-    }
+    ULONG error = registry_listen_addresses(&engine.listen_addresses, &engine.listen_count);
+    if (error != NO_ERROR && error != ERROR_NOT_ENOUGH_MEMORY)
+        reject("HTTP engine", error,
+               "the IP listen list (ListenOnlyList) cannot be read: no URL is registered rather than "
+               "listen on every address");
+    return error;
 }
 
 /* The registry values Windows reads at service start (§5.6); absent ones
@@ -189,7 +191,6 @@ static void read_limits(request_limits *limits)
         if (RegGetValueW(key, NULL, names[i], RRF_RT_REG_DWORD, NULL, &value, &size) == ERROR_SUCCESS)
             request_limits_take(limits, (request_limit)i, value);
     }
-    read_listen_list(key);
     RegCloseKey(key);
 }
 
@@ -198,28 +199,49 @@ const request_limits *engine_limits(void)
     return &engine.limits;
 }
 
-static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
+/* Ends the first count workers (all of them idle: nothing was posted to
+ * the port yet). */
+static void stop_workers(int count)
 {
-    (void)once, (void)parameter, (void)context;
+    for (int i = 0; i < count; i++)
+        PostQueuedCompletionStatus(engine.port, 0, WORKER_QUIT_KEY, NULL);
+    if (count)
+        WaitForMultipleObjects((DWORD)count, engine.workers, TRUE, INFINITE);
+    for (int i = 0; i < count; i++)
+        CloseHandle(engine.workers[i]);
+}
+
+/* Starts the engine, or undoes all it did and answers why, so that a later
+ * call starts afresh. */
+static ULONG start(void)
+{
     read_limits(&engine.limits);
+    ULONG error = read_listen_list();
+    if (error != NO_ERROR)
+        return error;
     WSADATA data;
-    if (WSAStartup(MAKEWORD(2, 2), &data))
-        return FALSE;
-    engine.routes = route_table_create();
-    engine.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
-    if (!engine.routes || !engine.port)
-        return FALSE;
+    if ((error = (ULONG)WSAStartup(MAKEWORD(2, 2), &data)) != NO_ERROR)
+        goto no_winsock;
+    error = ERROR_NOT_ENOUGH_MEMORY;
+    if (!(engine.routes = route_table_create()))
+        goto no_routes;
+    if (!(engine.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0))) {
+        error = GetLastError();
+        goto no_port;
+    }
     atomic_store(&engine.next_request_id, 1);
     atomic_store(&engine.next_connection_id, 1);
-    for (int i = 0; i < WORKER_THREADS; i++) {
-        HANDLE thread = CreateThread(NULL, 0, worker_main, NULL, 0, NULL);
-        if (!thread)
-            return FALSE;
-        CloseHandle(thread);
-    }
+    int workers = 0;
+    for (; workers < WORKER_THREADS; workers++)
+        if (!(engine.workers[workers] = CreateThread(NULL, 0, worker_main, NULL, 0, NULL))) {
+            error = GetLastError();
+            goto no_threads;
+        }
     HANDLE sweeper = CreateThread(NULL, 0, sweeper_main, NULL, 0, NULL);
-    if (!sweeper)
-        return FALSE;
+    if (!sweeper) {
+        error = GetLastError();
+        goto no_threads;
+    }
     CloseHandle(sweeper);
     url_group_closed_hook = group_closed;
     server_session_closed_hook = drop_pacer;
@@ -227,14 +249,39 @@ static BOOL CALLBACK start(INIT_ONCE *once, void *parameter, void **context)
     server_terminated_hook = engine_stop;
     request_queue_closing_hook = queue_closed;
     request_queue_engine_release = queue_state_free;
-    return TRUE;
+    return NO_ERROR;
+
+no_threads:
+    stop_workers(workers);
+    CloseHandle(engine.port);
+    engine.port = NULL;
+no_port:
+    route_table_destroy(engine.routes);
+    engine.routes = NULL;
+no_routes:
+    WSACleanup();
+no_winsock:
+    plat_free(engine.listen_addresses);
+    engine.listen_addresses = NULL;
+    engine.listen_count = 0;
+    return error;
+}
+
+ULONG engine_start(void)
+{
+    if (atomic_load_explicit(&engine.started, memory_order_acquire))
+        return NO_ERROR;
+    lock_take(&engine.start_lock, LOCK_START);
+    ULONG error = engine.started ? NO_ERROR : start();
+    if (error == NO_ERROR)
+        atomic_store_explicit(&engine.started, 1, memory_order_release);
+    lock_drop(&engine.start_lock);
+    return error;
 }
 
 HANDLE engine_port(void)
 {
-    if (!InitOnceExecuteOnce(&engine.started, start, NULL, NULL))
-        return NULL;
-    return engine.port;
+    return engine_start() == NO_ERROR ? engine.port : NULL;
 }
 
 /* Owners: group IDs are never 0 and keep their top bit clear (the handle
@@ -314,10 +361,11 @@ static void close_unused_ports(void)
 
 ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
 {
-    if (!engine_port())
-        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = engine_start();
+    if (error != NO_ERROR)
+        return error;
     url_prefix prefix;
-    ULONG error = url_prefix_parse(url, &prefix);
+    error = url_prefix_parse(url, &prefix);
     if (error != NO_ERROR)
         return error;
     lock_take(&engine.routes_lock, LOCK_ROUTES);
@@ -338,14 +386,15 @@ ULONG engine_add_url(uint64_t owner, PCWSTR url, HTTP_URL_CONTEXT context)
 
 ULONG engine_remove_url(uint64_t owner, PCWSTR url, int exact)
 {
-    if (!engine_port())
-        return ERROR_NOT_ENOUGH_MEMORY;
+    ULONG error = engine_start();
+    if (error != NO_ERROR)
+        return error;
     if (!url) {
         engine_remove_owner(owner);
         return NO_ERROR;
     }
     url_prefix prefix;
-    ULONG error = url_prefix_parse(url, &prefix);
+    error = url_prefix_parse(url, &prefix);
     if (error != NO_ERROR)
         /* What was never a valid prefix was never registered. */
         return error == ERROR_INVALID_PARAMETER ? ERROR_FILE_NOT_FOUND : error;
@@ -360,8 +409,8 @@ ULONG engine_remove_url(uint64_t owner, PCWSTR url, int exact)
 
 void engine_remove_owner(uint64_t owner)
 {
-    if (!engine_port())
-        return;
+    if (!atomic_load_explicit(&engine.started, memory_order_acquire))
+        return; /* nothing is registered */
     lock_take(&engine.routes_lock, LOCK_ROUTES);
     if (route_table_remove_owner(engine.routes, owner, NULL, NULL))
         close_unused_ports();
@@ -378,7 +427,7 @@ route_result engine_route(const route_request *request)
 
 void engine_stop(void)
 {
-    if (!engine_port())
+    if (!atomic_load_explicit(&engine.started, memory_order_acquire))
         return;
     route_table *empty = route_table_create();
     lock_take(&engine.routes_lock, LOCK_ROUTES);
@@ -518,15 +567,18 @@ uint64_t engine_next_connection_id(void)
     return atomic_fetch_add(&engine.next_connection_id, 1) * 2;
 }
 
-void engine_connection_track(connection *conn, int add)
+int engine_connection_track(connection *conn)
 {
-    if (add) {
-        atomic_fetch_add(&engine.live_connections, 1);
-        id_map_insert(&engine.connections, connection_id(conn), conn);
-    } else {
-        id_map_remove(&engine.connections, connection_id(conn), conn);
-        atomic_fetch_sub(&engine.live_connections, 1);
-    }
+    if (!id_map_insert(&engine.connections, connection_id(conn), conn))
+        return 0;
+    atomic_fetch_add(&engine.live_connections, 1);
+    return 1;
+}
+
+void engine_connection_untrack(connection *conn)
+{
+    id_map_remove(&engine.connections, connection_id(conn), conn);
+    atomic_fetch_sub(&engine.live_connections, 1);
 }
 
 int engine_connection_allowed(void)

@@ -18,6 +18,7 @@
  *
  * Lock order. A thread holding one of these locks takes only locks further
  * down the list (a try-take excepted); each guards what its owner says:
+ *   start      engine.c: the engine's start and stop
  *   connections  connection.c: the list of all connections
  *   queue      delivery.c: a queue's ready requests and waiting receives
  *   tls        tls_transport.h: a TLS session and its outgoing bytes, held

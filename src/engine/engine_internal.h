@@ -19,6 +19,7 @@
 #include "request_parser.h"
 #include "response_cache.h"
 #include "route_table.h"
+#include "service_config.h"
 
 typedef struct connection connection;
 typedef struct engine_request engine_request;
@@ -32,14 +33,20 @@ typedef struct io_operation {
 } io_operation;
 
 /* ---- engine.c ---- */
-HANDLE engine_port(void); /* the completion port; starts the engine on first use */
+/* Starts the engine on first use: NO_ERROR, or why it could not (nothing of
+ * it is left, and the next call tries again). */
+ULONG engine_start(void);
+HANDLE engine_port(void); /* the completion port, after engine_start; NULL if it fails */
 
 /* Finds a live request by ID, with a reference (engine_request_release). */
 engine_request *engine_request_find(HTTP_REQUEST_ID id);
 HTTP_REQUEST_ID engine_request_register(engine_request *request);
 void engine_request_unregister(engine_request *request);
 uint64_t engine_next_connection_id(void);
-void engine_connection_track(connection *conn, int add);
+/* Makes a connection findable by its ID and counts it; 0 when memory is
+ * short (the connection must then be refused). */
+int engine_connection_track(connection *conn);
+void engine_connection_untrack(connection *conn);
 /* MaxConnections (§5.6): whether one more connection may be served. */
 int engine_connection_allowed(void);
 /* The registry's request limits, read when the engine started. */
@@ -72,17 +79,11 @@ route_result engine_route(const route_request *request);
 
 /* ---- listener.c ---- */
 typedef struct listener listener;
-/* An address of the IP listen list: 4 or 16 bytes in network order. */
-enum { LISTEN_ADDRESSES_MAX = 16 };
-typedef struct listen_address {
-    uint8_t bytes[16];
-    size_t length;
-} listen_address;
 /* Opens the listening sockets of a port: the IPv4 and IPv6 wildcards, or
  * each address of the IP listen list (count > 0; one the machine does not
  * have is skipped). Returns NO_ERROR, ERROR_SHARING_VIOLATION,
  * ERROR_ACCESS_DENIED or the socket error. */
-ULONG listener_open(uint16_t port, int https, const listen_address *addresses, size_t count, listener **opened);
+ULONG listener_open(uint16_t port, int https, const svc_address *addresses, size_t count, listener **opened);
 void listener_close(listener *listening);
 void listener_accept_done(io_operation *operation, DWORD error);
 

@@ -10,6 +10,7 @@ static _Thread_local lock_order_held held;
 
 static const char *const rank_names[] = {
     [LOCK_ROUTES] = "routes",
+    [LOCK_START] = "start",
     [LOCK_CONNECTIONS] = "connections",
     [LOCK_QUEUE] = "queue",
     [LOCK_TLS] = "tls",

@@ -8,7 +8,8 @@
 #include <windows.h>
 
 typedef enum lock_rank {
-    LOCK_CONNECTIONS = 1,
+    LOCK_START = 1,
+    LOCK_CONNECTIONS,
     LOCK_QUEUE,
     LOCK_TLS,
     LOCK_CONNECTION,

@@ -16,19 +16,24 @@ typedef struct accept_slot {
     io_operation operation; /* first: the completion gives back its OVERLAPPED */
     listener *owner;
     SOCKET listening;
+    int family;
     SOCKET accepted;
     char addresses[2 * ADDRESS_SPACE];
 } accept_slot;
+
+/* One listening socket and its pending accepts. */
+typedef struct bound_socket {
+    SOCKET socket;
+    accept_slot slots[ACCEPTS_PER_SOCKET];
+} bound_socket;
 
 struct listener {
     volatile LONG references; /* one while open, one per pending accept */
     volatile LONG closing;
     uint16_t port;
     int https;
-    int family[LISTEN_ADDRESSES_MAX];
-    SOCKET sockets[LISTEN_ADDRESSES_MAX];
     size_t socket_count;
-    accept_slot slots[LISTEN_ADDRESSES_MAX * ACCEPTS_PER_SOCKET];
+    bound_socket sockets[]; /* room for one per address */
 };
 
 static void listener_release(listener *listening)
@@ -51,8 +56,7 @@ static ULONG error_of_bind(int error)
 
 /* Opens one listening socket. Returns NO_ERROR, or the error; *missing is
  * set when the machine has no such address family at all. */
-static ULONG open_socket(int family, uint16_t port, const uint8_t *address, size_t address_length, SOCKET *opened,
-                         int *missing)
+static ULONG open_socket(int family, uint16_t port, const uint8_t *address, SOCKET *opened, int *missing)
 {
     *missing = 0;
     SOCKET s = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
@@ -70,16 +74,14 @@ static ULONG open_socket(int family, uint16_t port, const uint8_t *address, size
         SOCKADDR_IN *v4 = (SOCKADDR_IN *)&bound;
         v4->sin_family = AF_INET;
         v4->sin_port = htons(port);
-        if (address_length == 4)
-            memcpy(&v4->sin_addr, address, 4);
+        memcpy(&v4->sin_addr, address, 4);
         bound_length = sizeof(*v4);
     } else {
         setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof(on));
         SOCKADDR_IN6 *v6 = (SOCKADDR_IN6 *)&bound;
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(port);
-        if (address_length == 16)
-            memcpy(&v6->sin6_addr, address, 16);
+        memcpy(&v6->sin6_addr, address, 16);
         bound_length = sizeof(*v6);
     }
     if (bind(s, (SOCKADDR *)&bound, bound_length) || listen(s, SOMAXCONN)) {
@@ -101,8 +103,7 @@ static ULONG open_socket(int family, uint16_t port, const uint8_t *address, size
 static int post_accept(accept_slot *slot)
 {
     listener *owner = slot->owner;
-    int family = owner->family[(slot - owner->slots) / ACCEPTS_PER_SOCKET];
-    slot->accepted = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+    slot->accepted = WSASocketW(slot->family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     if (slot->accepted == INVALID_SOCKET)
         return 0;
     memset(&slot->operation.overlapped, 0, sizeof(slot->operation.overlapped));
@@ -120,44 +121,45 @@ static int post_accept(accept_slot *slot)
     return 1;
 }
 
-ULONG listener_open(uint16_t port, int https, const listen_address *addresses, size_t count, listener **opened)
+ULONG listener_open(uint16_t port, int https, const svc_address *addresses, size_t count, listener **opened)
 {
-    listener *listening = plat_alloc_zeroed(sizeof(*listening));
+    static const svc_address wildcards[] = { { .family = AF_INET }, { .family = AF_INET6 } };
+    if (!count) {
+        addresses = wildcards;
+        count = 2;
+    }
+    listener *listening = plat_alloc_zeroed(sizeof(*listening) + count * sizeof(listening->sockets[0]));
     if (!listening)
         return ERROR_NOT_ENOUGH_MEMORY;
     listening->references = 1;
     listening->port = port;
     listening->https = https;
-    static const listen_address wildcards[] = { { { 0 }, 4 }, { { 0 }, 16 } };
-    if (!count) {
-        addresses = wildcards;
-        count = 2;
-    }
-    for (size_t i = 0; i < count && i < LISTEN_ADDRESSES_MAX; i++) {
-        int family = addresses[i].length == 4 ? AF_INET : AF_INET6;
+    for (size_t i = 0; i < count; i++) {
+        int family = addresses[i].family;
         int missing;
         SOCKET s = INVALID_SOCKET;
-        ULONG error = open_socket(family, port, addresses[i].bytes, addresses[i].length, &s, &missing);
+        ULONG error = open_socket(family, port, addresses[i].bytes, &s, &missing);
         if (error != NO_ERROR) {
             /* No IPv6 here, or a listed address the machine does not have
              * (Windows logs event 15005 and goes on). */
             if ((missing && family == AF_INET6) || error == WSAEADDRNOTAVAIL)
                 continue;
             for (size_t j = 0; j < listening->socket_count; j++)
-                closesocket(listening->sockets[j]);
+                closesocket(listening->sockets[j].socket);
             plat_free(listening);
             return error;
         }
-        listening->family[listening->socket_count] = family;
-        listening->sockets[listening->socket_count++] = s;
+        bound_socket *bound = &listening->sockets[listening->socket_count++];
+        bound->socket = s;
+        for (size_t j = 0; j < ACCEPTS_PER_SOCKET; j++) {
+            bound->slots[j].owner = listening;
+            bound->slots[j].listening = s;
+            bound->slots[j].family = family;
+        }
     }
     for (size_t i = 0; i < listening->socket_count; i++)
-        for (size_t j = 0; j < ACCEPTS_PER_SOCKET; j++) {
-            accept_slot *slot = &listening->slots[i * ACCEPTS_PER_SOCKET + j];
-            slot->owner = listening;
-            slot->listening = listening->sockets[i];
-            post_accept(slot);
-        }
+        for (size_t j = 0; j < ACCEPTS_PER_SOCKET; j++)
+            post_accept(&listening->sockets[i].slots[j]);
     *opened = listening;
     return NO_ERROR;
 }
@@ -168,7 +170,7 @@ void listener_close(listener *listening)
     /* Closing the sockets fails the pending accepts; each completion drops
      * its reference. */
     for (size_t i = 0; i < listening->socket_count; i++)
-        closesocket(listening->sockets[i]);
+        closesocket(listening->sockets[i].socket);
     listener_release(listening);
 }
 

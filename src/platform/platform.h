@@ -32,8 +32,9 @@ void *plat_alloc(size_t size);
 void *plat_alloc_zeroed(size_t size);
 void plat_free(void *block);
 
-#ifndef _WIN32
-/* The allocation-failure hook of the native test build (the DLL has none).
+#if !defined(_WIN32) || defined(HTTPAPI_ALLOCATION_FAILURES)
+/* The allocation-failure hook of the native test build and of the test
+ * program that links the DLL's objects with it (the DLL has none).
  * plat_allocation_count() is the number of allocations attempted so far
  * (failed ones included); after plat_fail_nth_allocation(n) with n >= 1 the
  * nth allocation from then on returns NULL, once; n <= 0 cancels. */

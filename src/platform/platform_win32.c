@@ -33,14 +33,24 @@ void plat_lock_release(plat_lock *lock)
         WakeByAddressSingle((PVOID)&lock->state);
 }
 
+#ifdef HTTPAPI_ALLOCATION_FAILURES
+#include "allocation_failures.h"
+#else
+/* The DLL itself pays nothing for the hook. */
+static int allocation_must_fail(void)
+{
+    return 0;
+}
+#endif
+
 void *plat_alloc(size_t size)
 {
-    return HeapAlloc(GetProcessHeap(), 0, size);
+    return allocation_must_fail() ? NULL : HeapAlloc(GetProcessHeap(), 0, size);
 }
 
 void *plat_alloc_zeroed(size_t size)
 {
-    return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size);
+    return allocation_must_fail() ? NULL : HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size);
 }
 
 void plat_free(void *block)

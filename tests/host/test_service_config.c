@@ -341,12 +341,38 @@ static void listen_list_add_query_delete(void **state)
     assert_int_equal(service_config_delete(&store, HttpServiceConfigIPListenList, &p6_port, sizeof(p6_port)), NO_ERROR);
 }
 
+/* An AddrLength of at least the family's structure, such as
+ * sizeof(SOCKADDR_STORAGE), names the same entry (docs/compat.md, "Service
+ * configuration", Keys). */
+static void listen_list_takes_longer_lengths(void **state)
+{
+    (void)state;
+    SOCKADDR_STORAGE storage[2];
+    memset(storage, 0, sizeof(storage));
+    SOCKADDR_IN v4 = ipv4(127, 0, 0, 1, 0);
+    SOCKADDR_IN6 v6 = ipv6_loopback(0);
+    memcpy(&storage[0], &v4, sizeof(v4));
+    memcpy(&storage[1], &v6, sizeof(v6));
+    for (size_t i = 0; i < 2; i++) {
+        USHORT exact = i ? sizeof(v6) : sizeof(v4);
+        HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM stored = { sizeof(storage[i]), (PSOCKADDR)&storage[i] };
+        HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM one_more = { (USHORT)(exact + 1), (PSOCKADDR)&storage[i] };
+        assert_int_equal(service_config_set(&store, HttpServiceConfigIPListenList, &stored, sizeof(stored)), NO_ERROR);
+        assert_int_equal(service_config_set(&store, HttpServiceConfigIPListenList, &one_more, sizeof(one_more)),
+                         ERROR_ALREADY_EXISTS);
+        assert_int_equal(service_config_delete(&store, HttpServiceConfigIPListenList, &one_more, sizeof(one_more)),
+                         NO_ERROR);
+        assert_int_equal(service_config_delete(&store, HttpServiceConfigIPListenList, &stored, sizeof(stored)),
+                         ERROR_FILE_NOT_FOUND);
+    }
+}
+
 static void listen_list_rejects_bad_addresses(void **state)
 {
     (void)state;
     SOCKADDR_IN v4 = ipv4(10, 0, 0, 1, 0);
     SOCKADDR_IN6 v6 = ipv6_loopback(0);
-    HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM wrong_length = { sizeof(v4) + 1, (PSOCKADDR)&v4 };
+    HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM wrong_length = { sizeof(v4) - 1, (PSOCKADDR)&v4 };
     HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM v6_as_v4 = { sizeof(v4), (PSOCKADDR)&v6 };
     HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM null_address = { sizeof(v4), NULL };
     SOCKADDR_IN unknown = v4;
@@ -637,6 +663,7 @@ int main(void)
         cmocka_unit_test_setup(url_reservation_validation, reset),
         cmocka_unit_test_setup(url_reservations_enumerate_then_no_more_items, reset),
         cmocka_unit_test_setup(listen_list_add_query_delete, reset),
+        cmocka_unit_test_setup(listen_list_takes_longer_lengths, reset),
         cmocka_unit_test_setup(listen_list_rejects_bad_addresses, reset),
         cmocka_unit_test_setup(ssl_binding_round_trip_update_delete, reset),
         cmocka_unit_test_setup(ssl_binding_validation, reset),

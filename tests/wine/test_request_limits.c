@@ -150,9 +150,149 @@ static void driver_idle_timeout_on_the_first_request(void **state)
         fail_msg("closed after %llu ms, the driver's one-second timer was expected", (unsigned long long)elapsed);
 }
 
+/* ---- listen lists the engine of a child process reads (§9.3) ----------- */
+
+/* Writes ListenOnlyList with the given type and data (bytes). */
+static void store_listen_list(DWORD type, const WCHAR *data, size_t bytes)
+{
+    HKEY key;
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, parameters_key, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL),
+                     ERROR_SUCCESS);
+    assert_int_equal(RegSetValueExW(key, L"ListenOnlyList", 0, type, (const BYTE *)data, (DWORD)bytes), ERROR_SUCCESS);
+    RegCloseKey(key);
+}
+
+static void restore_listen_list(void)
+{
+    store_listen_list(REG_MULTI_SZ, listen_only_list, sizeof(listen_only_list));
+}
+
+/* Connects to 127.0.0.<last>:port; 0 when it was accepted, else the error. */
+static int connect_result(int last, USHORT port)
+{
+    int error = 0;
+    SOCKET s = client_connect_to(0x7f000000 | (ULONG)last, port, &error);
+    if (s == INVALID_SOCKET)
+        return error ? error : -1;
+    client_close(&s);
+    return 0;
+}
+
+/* Child: registers a URL on a free port; the listen list in the registry
+ * must let 127.0.0.1 .. 127.0.0.<listed> connect and not 127.0.0.<listed+1>.
+ * Prints "listen child: ok" when it does. */
+static int listen_child(int listed)
+{
+    client_startup();
+    v2_server server;
+    USHORT port = 0;
+    ULONG error = HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL);
+    if (error == NO_ERROR)
+        error = v2_server_open(&server);
+    if (error == NO_ERROR)
+        error = add_url_to_group_on_free_port(server.group, "+", "/", 1, &port, NULL);
+    if (error != NO_ERROR) {
+        printf("listen child: registration failed with %lu\n", (unsigned long)error);
+        return 1;
+    }
+    for (int last = 1; last <= listed; last++)
+        if (connect_result(last, port) != 0) {
+            printf("listen child: 127.0.0.%d, which is listed, refused\n", last);
+            return 1;
+        }
+    if (connect_result(listed + 1, port) != WSAECONNREFUSED) {
+        printf("listen child: 127.0.0.%d, which is not listed, was not refused\n", listed + 1);
+        return 1;
+    }
+    printf("listen child: ok\n");
+    return 0;
+}
+
+/* Child: with an unreadable list the registration fails, and nothing
+ * listens; once the list is readable again a registration succeeds and
+ * honours it (the engine starts afresh). */
+static int unreadable_listen_child(void)
+{
+    client_startup();
+    v2_server server;
+    ULONG error = HttpInitialize(version_2, HTTP_INITIALIZE_SERVER, NULL);
+    if (error == NO_ERROR)
+        error = v2_server_open(&server);
+    if (error != NO_ERROR)
+        return 1;
+    USHORT port = 0;
+    error = add_url_to_group_on_free_port(server.group, "+", "/", 1, &port, NULL);
+    if (error != ERROR_INVALID_DATA) {
+        printf("listen child: registration with an unreadable list answered %lu\n", (unsigned long)error);
+        return 1;
+    }
+    if (connect_result(2, port) != WSAECONNREFUSED) {
+        printf("listen child: something listens on 127.0.0.2:%u\n", (unsigned)port);
+        return 1;
+    }
+    HKEY key;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, parameters_key, 0, KEY_SET_VALUE, &key)
+        || RegSetValueExW(key, L"ListenOnlyList", 0, REG_MULTI_SZ, (const BYTE *)listen_only_list,
+                          sizeof(listen_only_list)))
+        return 1;
+    RegCloseKey(key);
+    return listen_child(1);
+}
+
+/* Runs a child with the argument and fails unless it printed success;
+ * the listen list is put back either way. */
+static void expect_child_ok(const char *argument, const char *also_expected)
+{
+    static char output[16384];
+    output_of_child_process(argument, "HTTPAPI_DIAGNOSTICS", "1", output, sizeof(output));
+    restore_listen_list();
+    if (!strstr(output, "listen child: ok") || (also_expected && !strstr(output, also_expected)))
+        fail_msg("child %s printed:\n%s", argument, output);
+}
+
+/* A list longer than 1,024 characters (100 IPv6 addresses the machine
+ * lacks, then 127.0.0.1) still restricts the port to its addresses. */
+static void long_listen_list_still_restricts(void **state)
+{
+    (void)state;
+    static WCHAR list[8192];
+    size_t used = 0;
+    for (int i = 0; i < 100; i++)
+        used += (size_t)swprintf(list + used, 64, L"2001:db8:53::%x", i + 1) + 1;
+    used += (size_t)swprintf(list + used, 64, L"127.0.0.1") + 1;
+    list[used++] = 0;
+    assert_true(used > 1024);
+    store_listen_list(REG_MULTI_SZ, list, used * sizeof(WCHAR));
+    expect_child_ok("listen-child 1", NULL);
+}
+
+/* More than 16 addresses: every one is bound. */
+static void every_listed_address_is_bound(void **state)
+{
+    (void)state;
+    enum { LISTED = 20 };
+    static WCHAR list[1024];
+    size_t used = 0;
+    for (int i = 1; i <= LISTED; i++)
+        used += (size_t)swprintf(list + used, 32, L"127.0.0.%d", i) + 1;
+    list[used++] = 0;
+    store_listen_list(REG_MULTI_SZ, list, used * sizeof(WCHAR));
+    expect_child_ok("listen-child 20", NULL);
+}
+
+/* A list that cannot be read (here a REG_SZ) does not widen listening to
+ * every address: the registration fails, and diagnostics say why. */
+static void unreadable_listen_list_fails_registration(void **state)
+{
+    (void)state;
+    static const WCHAR text[] = L"127.0.0.1";
+    store_listen_list(REG_SZ, text, sizeof(text));
+    expect_child_ok("unreadable-listen-child", "ListenOnlyList");
+}
+
 #define SERVED(test) cmocka_unit_test_setup_teardown(test, served_fixture_setup, served_fixture_teardown)
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         SERVED(max_request_bytes),
@@ -160,7 +300,14 @@ int main(void)
         SERVED(url_segments),
         SERVED(listen_list_binds_only_its_addresses),
         SERVED(driver_idle_timeout_on_the_first_request),
+        cmocka_unit_test(long_listen_list_still_restricts),
+        cmocka_unit_test(every_listed_address_is_bound),
+        cmocka_unit_test(unreadable_listen_list_fails_registration),
     };
+    if (argc == 3 && strcmp(argv[1], "listen-child") == 0)
+        return listen_child(atoi(argv[2]));
+    if (argc == 2 && strcmp(argv[1], "unreadable-listen-child") == 0)
+        return unreadable_listen_child();
     if (!write_limits()) {
         fprintf(stderr, "cannot write the registry's HTTP parameters\n");
         delete_limits();

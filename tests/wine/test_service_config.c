@@ -59,6 +59,31 @@ static ULONG listen_change(int add, uint8_t c, uint8_t d)
                : HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, &param, sizeof(param), NULL);
 }
 
+/* A listen-list address in a SOCKADDR_STORAGE: 127.0.53.1 or fd00::53:1. */
+static SOCKADDR_STORAGE listen_storage(int family)
+{
+    SOCKADDR_STORAGE storage;
+    memset(&storage, 0, sizeof(storage));
+    if (family == AF_INET) {
+        SOCKADDR_IN in = ipv4(127, 0, 53, 1, 0);
+        memcpy(&storage, &in, sizeof(in));
+    } else {
+        SOCKADDR_IN6 *in6 = (SOCKADDR_IN6 *)&storage;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_addr.u.Byte[0] = 0xfd;
+        in6->sin6_addr.u.Byte[13] = 0x53;
+        in6->sin6_addr.u.Byte[15] = 1;
+    }
+    return storage;
+}
+
+static ULONG listen_change_sized(int add, SOCKADDR_STORAGE *address, USHORT length)
+{
+    HTTP_SERVICE_CONFIG_IP_LISTEN_PARAM param = { length, (PSOCKADDR)address };
+    return add ? HttpSetServiceConfiguration(NULL, HttpServiceConfigIPListenList, &param, sizeof(param), NULL)
+               : HttpDeleteServiceConfiguration(NULL, HttpServiceConfigIPListenList, &param, sizeof(param), NULL);
+}
+
 static void writer_url(WCHAR *url, int writer, int i)
 {
     swprintf(url, 64, L"http://+:59123/svc-test/w%d-%d/", writer, i);
@@ -89,6 +114,9 @@ static int clean_up(void **state)
             delete_urlacl(url);
             listen_change(0, (uint8_t)(50 + writer), (uint8_t)(i + 1));
         }
+    SOCKADDR_STORAGE listed[] = { listen_storage(AF_INET), listen_storage(AF_INET6) };
+    for (size_t i = 0; i < COUNT_OF(listed); i++)
+        listen_change_sized(0, &listed[i], sizeof(listed[i]));
     SOCKADDR_IN any = ipv4(0, 0, 0, 0, 59123);
     SOCKADDR_IN6 any6;
     memset(&any6, 0, sizeof(any6));
@@ -303,6 +331,37 @@ static void two_writers_lose_nothing(void **state)
     HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
+/* docs/compat.md, "Service configuration", Keys: an AddrLength of
+ * sizeof(SOCKADDR_STORAGE), as Microsoft's own samples pass, is taken for
+ * either family and names the same entry as the family's structure size;
+ * shorter is refused. */
+static void listen_list_takes_a_storage_length(void **state)
+{
+    (void)state;
+    assert_int_equal(HttpInitialize(version, HTTP_INITIALIZE_CONFIG, NULL), NO_ERROR);
+    static const int families[] = { AF_INET, AF_INET6 };
+    for (size_t i = 0; i < COUNT_OF(families); i++) {
+        SOCKADDR_STORAGE address = listen_storage(families[i]);
+        USHORT exact = families[i] == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6);
+        assert_int_equal(listen_change_sized(1, &address, exact - 1), ERROR_INVALID_PARAMETER);
+        assert_int_equal(listen_change_sized(1, &address, sizeof(address)), NO_ERROR);
+        assert_int_equal(listen_change_sized(1, &address, exact), ERROR_ALREADY_EXISTS);
+        ULONG length = 0;
+        assert_int_equal(HttpQueryServiceConfiguration(NULL, HttpServiceConfigIPListenList, NULL, 0, output,
+                                                       sizeof(output), &length, NULL),
+                         NO_ERROR);
+        HTTP_SERVICE_CONFIG_IP_LISTEN_QUERY *list = (HTTP_SERVICE_CONFIG_IP_LISTEN_QUERY *)(void *)output;
+        int found = 0;
+        for (ULONG j = 0; j < list->AddrCount; j++)
+            found += memcmp(&list->AddrList[j], &address, exact) == 0;
+        assert_int_equal(found, 1);
+        assert_int_equal(listen_change_sized(0, &address, exact - 1), ERROR_INVALID_PARAMETER);
+        assert_int_equal(listen_change_sized(0, &address, sizeof(address)), NO_ERROR);
+        assert_int_equal(listen_change_sized(0, &address, sizeof(address)), ERROR_FILE_NOT_FOUND);
+    }
+    HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
+}
+
 /* ---- SSL bindings, timeouts, cache through the registry ------------------- */
 
 static const unsigned char hash[20] = { 0x5e, 0xc7, 0x01, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18 };
@@ -499,6 +558,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(url_reservation_round_trip, clean_up),
         cmocka_unit_test_teardown(record_seen_from_second_process, clean_up),
         cmocka_unit_test_teardown(two_writers_lose_nothing, clean_up),
+        cmocka_unit_test_teardown(listen_list_takes_a_storage_length, clean_up),
         cmocka_unit_test_teardown(ssl_bindings_round_trip, clean_up),
         cmocka_unit_test_teardown(timeout_round_trip, clean_up),
         cmocka_unit_test_teardown(reservations_decide_registration, clean_up),

@@ -253,4 +253,11 @@ void test_pattern_fill(unsigned char *data, size_t length);
  * (data[i] != test_pattern_byte(offset + i)), or length when all match. */
 size_t test_pattern_mismatch(const unsigned char *data, size_t length, size_t offset);
 
+/* ---- process facts -------------------------------------------------------- */
+
+/* The number of handles this process has open (GetProcessHandleCount, or
+ * the system's handle table where that answers 0, as under Wine); 0 when
+ * neither can tell. */
+DWORD process_handle_count(void);
+
 #endif

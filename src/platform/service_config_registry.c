@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "platform.h"
+
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <sddl.h>
@@ -425,7 +427,7 @@ static ULONG urlacl_read(HKEY key, const WCHAR *url, svc_record *found)
         return (ULONG)status;
     if (type != REG_BINARY || size == 0 || size > 65536)
         return ERROR_INVALID_DATA;
-    BYTE *data = HeapAlloc(GetProcessHeap(), 0, size);
+    BYTE *data = plat_alloc(size);
     if (!data)
         return ERROR_NOT_ENOUGH_MEMORY;
     ULONG error = (ULONG)RegQueryValueExW(key, url, NULL, &type, data, &size);
@@ -444,7 +446,7 @@ static ULONG urlacl_read(HKEY key, const WCHAR *url, svc_record *found)
             memcpy(found->sddl, sddl, (length + 1) * sizeof(WCHAR));
         LocalFree(sddl);
     }
-    HeapFree(GetProcessHeap(), 0, data);
+    plat_free(data);
     return error;
 }
 
@@ -519,14 +521,15 @@ static ULONG listen_read(HKEY key, listen_list *list)
         return ERROR_INVALID_DATA;
     /* Room for two NULs more than stored, so a value written without its
      * terminators still reads as a list. */
-    list->text = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size + 2 * sizeof(WCHAR));
+    list->text = plat_alloc_zeroed(size + 2 * sizeof(WCHAR));
     if (!list->text)
         return ERROR_NOT_ENOUGH_MEMORY;
     status = RegQueryValueExW(key, L"ListenOnlyList", NULL, &type, (BYTE *)list->text, &size);
     if (status != ERROR_SUCCESS) {
-        HeapFree(GetProcessHeap(), 0, list->text);
+        plat_free(list->text);
         list->text = NULL;
-        return (ULONG)status;
+        /* Grown between the two reads: unreadable rather than cut short. */
+        return status == ERROR_MORE_DATA ? ERROR_INVALID_DATA : (ULONG)status;
     }
     list->length = size / sizeof(WCHAR) + 2;
     return NO_ERROR;
@@ -552,7 +555,7 @@ static ULONG listen_change(const svc_record *record, int added)
     error = listen_read(key, &list);
     WCHAR *rewritten = NULL;
     if (error == NO_ERROR) {
-        rewritten = HeapAlloc(GetProcessHeap(), 0, (list.length + INET6_ADDRSTRLEN + 2) * sizeof(WCHAR));
+        rewritten = plat_alloc((list.length + INET6_ADDRSTRLEN + 2) * sizeof(WCHAR));
         if (!rewritten)
             error = ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -588,33 +591,59 @@ static ULONG listen_change(const svc_record *record, int added)
                                               (DWORD)(used * sizeof(WCHAR)));
         }
     }
-    HeapFree(GetProcessHeap(), 0, rewritten);
-    HeapFree(GetProcessHeap(), 0, list.text);
+    plat_free(rewritten);
+    plat_free(list.text);
     RegCloseKey(key);
+    return error;
+}
+
+/* Every entry of the stored list that parses. Called with the store locked. */
+static ULONG listen_parse(svc_address **addresses, size_t *count)
+{
+    *addresses = NULL;
+    *count = 0;
+    HKEY key;
+    ULONG error = open_key(NULL, 0, &key);
+    if (error != NO_ERROR)
+        return error == ERROR_FILE_NOT_FOUND ? NO_ERROR : error;
+    listen_list list;
+    error = listen_read(key, &list);
+    RegCloseKey(key);
+    size_t entries = 0;
+    for (const WCHAR *entry = listen_next(&list, NULL); entry; entry = listen_next(&list, entry))
+        entries++;
+    if (error == NO_ERROR && entries && !(*addresses = plat_alloc(entries * sizeof(**addresses))))
+        error = ERROR_NOT_ENOUGH_MEMORY;
+    if (error == NO_ERROR)
+        for (const WCHAR *entry = listen_next(&list, NULL); entry; entry = listen_next(&list, entry))
+            *count += (size_t)parse_address(entry, 0, &(*addresses)[*count]);
+    plat_free(list.text);
+    return error;
+}
+
+uint32_t registry_listen_addresses(svc_address **addresses, size_t *count)
+{
+    ULONG error = lock_store();
+    if (error != NO_ERROR)
+        return error;
+    error = listen_parse(addresses, count);
+    unlock_store();
     return error;
 }
 
 static ULONG listen_at(uint32_t index, svc_record *found)
 {
-    HKEY key;
-    ULONG error = open_key(NULL, 0, &key);
-    if (error != NO_ERROR)
-        return error == ERROR_FILE_NOT_FOUND ? ERROR_NO_MORE_ITEMS : error;
-    listen_list list;
-    error = listen_read(key, &list);
-    RegCloseKey(key);
-    if (error != NO_ERROR)
-        return error;
-    error = ERROR_NO_MORE_ITEMS;
-    uint32_t valid = 0;
-    memset(found, 0, sizeof(*found));
-    found->kind = SVC_IP_LISTEN;
-    for (const WCHAR *entry = listen_next(&list, NULL); entry; entry = listen_next(&list, entry))
-        if (parse_address(entry, 0, &found->address) && valid++ == index) {
-            error = NO_ERROR;
-            break;
-        }
-    HeapFree(GetProcessHeap(), 0, list.text);
+    svc_address *addresses;
+    size_t count;
+    ULONG error = listen_parse(&addresses, &count);
+    if (error == NO_ERROR && index >= count)
+        error = ERROR_NO_MORE_ITEMS;
+    if (error == NO_ERROR) {
+        memset(found, 0, sizeof(*found));
+        found->kind = SVC_IP_LISTEN;
+        found->address = addresses[index];
+    }
+    plat_free(addresses);
     return error;
 }
 
