@@ -3,23 +3,21 @@
 # Sourced; the script sets `work` (its scratch directory) before finish_run,
 # which its EXIT trap calls.
 
-# skip_unless_runnable PROGRAM TOOL...: exits 77 (skipped) when a tool is
-# missing, or PROGRAM is 32-bit and 32-bit Wine is not installed; then runs
-# Windows programs with this project's httpapi.dll (the one beside them).
+# shellcheck source=tests/skip.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../skip.sh"
+
+# skip_unless_runnable PROGRAM TOOL...: exits 77 (skipped; under CI=true,
+# failed: tests/skip.sh) when a tool is missing, or PROGRAM is 32-bit and
+# 32-bit Wine is not installed; then runs Windows programs with this
+# project's httpapi.dll (the one beside them).
 skip_unless_runnable() {
     local program=$1 tool
     shift
     for tool in "$@"; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-            echo "SKIPPED: $tool is not installed (scripts/install-deps.sh installs it)"
-            exit 77
-        fi
+        command -v "$tool" >/dev/null 2>&1 ||
+            skip_run "$tool is not installed (scripts/install-deps.sh installs it)"
     done
-    if x86_64-w64-mingw32-objdump -f "$program" 2>/dev/null | grep -q 'file format pei-i386' &&
-       [ ! -e /usr/lib/wine/wine ]; then
-        echo "SKIPPED: $program is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-        exit 77
-    fi
+    skip_unless_wine_runs "$program"
     export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
     export WINEDEBUG=${WINEDEBUG:--all}
 }

@@ -7,7 +7,8 @@
 # entry and a timeout; the test then waits until that prefix's wineserver
 # has exited (it writes the registry to disk as it goes) and asks a new one
 # for the records. Prints "N passed, M failed"; exits 77 when Wine is
-# missing or the program is 32-bit without 32-bit Wine.
+# missing or the program is 32-bit without 32-bit Wine (under CI=true that
+# fails: tests/skip.sh).
 set -u
 
 if [ $# -ne 1 ]; then
@@ -16,15 +17,9 @@ if [ $# -ne 1 ]; then
 fi
 httpcfg=$1
 
-if ! command -v wine >/dev/null 2>&1; then
-    echo "SKIPPED: wine is not installed"
-    exit 77
-fi
-if x86_64-w64-mingw32-objdump -f "$httpcfg" 2>/dev/null | grep -q 'file format pei-i386' &&
-   [ ! -e /usr/lib/wine/wine ]; then
-    echo "SKIPPED: $httpcfg is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-    exit 77
-fi
+# shellcheck source=tests/skip.sh
+. "$(dirname "$0")/../skip.sh"
+skip_unless_wine_runs "$httpcfg"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/config-restart.XXXXXX")
 export WINEPREFIX=$work/prefix
