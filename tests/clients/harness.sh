@@ -41,6 +41,35 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # file_is FILE TEXT: FILE holds exactly TEXT (printf %b escapes).
 file_is() { cmp -s "$1" <(printf '%b' "$2"); }
 
+# talk PORT FILE HALF_CLOSE: sends FILE's bytes on a new connection to
+# 127.0.0.1:PORT, then (HALF_CLOSE 1) shuts down its sending side, and
+# reads until the server ends the connection or 10 s pass. Prints how it
+# ended (closed, reset or timeout), the bytes received, and the
+# milliseconds from the last byte sent to that end.
+talk() {
+    perl -MIO::Socket::INET -MTime::HiRes=time -e '
+        my ($port, $file, $half) = @ARGV;
+        open(my $in, "<:raw", $file) or die "$file: $!\n";
+        my $data = do { local $/; <$in> };
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or die "connect: $!\n";
+        syswrite($s, $data) == length($data) or die "send: $!\n";
+        shutdown($s, 1) if $half;
+        my ($start, $bytes, $how, $buffer) = (time, 0, "timeout");
+        eval {
+            local $SIG{ALRM} = sub { die "alarm\n" };
+            alarm 10;
+            while (1) {
+                my $got = sysread($s, $buffer, 65536);
+                if (!defined $got) { $how = "reset"; last }
+                if ($got == 0) { $how = "closed"; last }
+                $bytes += $got;
+            }
+            alarm 0;
+        };
+        printf "%s %d %d\n", $how, $bytes, (time - $start) * 1000;
+    ' "$@"
+}
+
 # wait_exit PID SECONDS: waits for the program to end; its exit code in
 # exit_code (or "timeout").
 wait_exit() {
