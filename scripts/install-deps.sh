@@ -8,14 +8,16 @@
 # Installs (amd64, must succeed): cmake make gcc clang mingw-w64 (x86_64 and
 # i686 cross gcc), binutils-mingw-w64, wine wine64 libwine-dev libcmocka-dev,
 # node-llhttp (llhttp's C sources, compiled into every build), libssl-dev
-# (OpenSSL for the host builds), curl and wrk (the real clients of the
-# serving tests), dpkg-dev and xz-utils (for scripts/fetch-debian-source.sh),
+# (OpenSSL for the host builds), curl, wrk and openssl (the real clients of
+# the serving tests), procps (pgrep and ps, for the client scripts' process
+# bookkeeping), dpkg-dev and xz-utils (for scripts/fetch-debian-source.sh),
 # perl (with the modules OpenSSL's Configure uses, for the MinGW builds of
 # OpenSSL).
 #
 # Best effort (never makes the script fail): wine32:i386 for running 32-bit
 # test programs.  If it cannot be installed one line is printed:
 #   install-deps: wine32 unavailable (REASON) - 32-bit tests under Wine will be skipped
+# (and under CI=true they fail: tests/skip.sh).
 #
 # Finally makes sure a Wine prefix exists (${WINEPREFIX:-$HOME/.wine}),
 # created headless (no DISPLAY, no stdin needed; ~10 s).  A 64-bit prefix
@@ -69,7 +71,7 @@ PKGS=(
     libcmocka-dev
     node-llhttp
     libssl-dev
-    curl wrk
+    curl wrk openssl procps
     dpkg-dev xz-utils perl
 )
 

@@ -193,8 +193,8 @@ static int parse_host(const WCHAR *host, size_t length, url_prefix *prefix)
     for (size_t i = 0; i < length; i++) {
         if (!is_name_char(host[i]))
             return 0;
-        if (host[i] == '.' && (i == 0 || host[i - 1] == '.'))
-            return 0; /* empty label */
+        if (host[i] == '.' && (i == 0 || i + 1 == length || host[i - 1] == '.'))
+            return 0; /* empty label: "a..b", ".a", or "a.." once one dot is gone */
     }
     prefix->host_kind = URL_HOST_EXPLICIT;
     store_host(prefix, host, length);

@@ -3,23 +3,21 @@
 # Sourced; the script sets `work` (its scratch directory) before finish_run,
 # which its EXIT trap calls.
 
-# skip_unless_runnable PROGRAM TOOL...: exits 77 (skipped) when a tool is
-# missing, or PROGRAM is 32-bit and 32-bit Wine is not installed; then runs
-# Windows programs with this project's httpapi.dll (the one beside them).
+# shellcheck source=tests/skip.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../skip.sh"
+
+# skip_unless_runnable PROGRAM TOOL...: exits 77 (skipped; under CI=true,
+# failed: tests/skip.sh) when a tool is missing, or PROGRAM is 32-bit and
+# 32-bit Wine is not installed; then runs Windows programs with this
+# project's httpapi.dll (the one beside them).
 skip_unless_runnable() {
     local program=$1 tool
     shift
     for tool in "$@"; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-            echo "SKIPPED: $tool is not installed (scripts/install-deps.sh installs it)"
-            exit 77
-        fi
+        command -v "$tool" >/dev/null 2>&1 ||
+            skip_run "$tool is not installed (scripts/install-deps.sh installs it)"
     done
-    if x86_64-w64-mingw32-objdump -f "$program" 2>/dev/null | grep -q 'file format pei-i386' &&
-       [ ! -e /usr/lib/wine/wine ]; then
-        echo "SKIPPED: $program is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-        exit 77
-    fi
+    skip_unless_wine_runs "$program"
     export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
     export WINEDEBUG=${WINEDEBUG:--all}
 }
@@ -42,6 +40,35 @@ check() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # file_is FILE TEXT: FILE holds exactly TEXT (printf %b escapes).
 file_is() { cmp -s "$1" <(printf '%b' "$2"); }
+
+# talk PORT FILE HALF_CLOSE: sends FILE's bytes on a new connection to
+# 127.0.0.1:PORT, then (HALF_CLOSE 1) shuts down its sending side, and
+# reads until the server ends the connection or 10 s pass. Prints how it
+# ended (closed, reset or timeout), the bytes received, and the
+# milliseconds from the last byte sent to that end.
+talk() {
+    perl -MIO::Socket::INET -MTime::HiRes=time -e '
+        my ($port, $file, $half) = @ARGV;
+        open(my $in, "<:raw", $file) or die "$file: $!\n";
+        my $data = do { local $/; <$in> };
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or die "connect: $!\n";
+        syswrite($s, $data) == length($data) or die "send: $!\n";
+        shutdown($s, 1) if $half;
+        my ($start, $bytes, $how, $buffer) = (time, 0, "timeout");
+        eval {
+            local $SIG{ALRM} = sub { die "alarm\n" };
+            alarm 10;
+            while (1) {
+                my $got = sysread($s, $buffer, 65536);
+                if (!defined $got) { $how = "reset"; last }
+                if ($got == 0) { $how = "closed"; last }
+                $bytes += $got;
+            }
+            alarm 0;
+        };
+        printf "%s %d %d\n", $how, $bytes, (time - $start) * 1000;
+    ' "$@"
+}
 
 # wait_exit PID SECONDS: waits for the program to end; its exit code in
 # exit_code (or "timeout").

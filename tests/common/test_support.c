@@ -64,6 +64,45 @@ void test_thread_join(test_thread *thread)
     free(thread);
 }
 
+static int header_wait_taken, header_wait_was_set;
+static USHORT header_wait_aside;
+
+ULONG header_wait_set_aside(void)
+{
+    HTTP_SERVICE_CONFIG_TIMEOUT_KEY key = HeaderWaitTimeout;
+    USHORT seconds = 0;
+    ULONG length = 0;
+    ULONG result = HttpQueryServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), &seconds,
+                                                 sizeof(seconds), &length, NULL);
+    header_wait_taken = 1;
+    header_wait_was_set = 0;
+    if (result == ERROR_FILE_NOT_FOUND)
+        return NO_ERROR;
+    if (result != NO_ERROR)
+        return result;
+    result = HttpDeleteServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), NULL);
+    if (result == NO_ERROR) {
+        header_wait_aside = seconds;
+        header_wait_was_set = 1;
+        print_message("HeaderWaitTimeout %u of this prefix set aside for the test\n", (unsigned)seconds);
+    }
+    return result;
+}
+
+void header_wait_put_back(void)
+{
+    if (!header_wait_taken)
+        return;
+    header_wait_taken = 0;
+    HTTP_SERVICE_CONFIG_TIMEOUT_KEY key = HeaderWaitTimeout;
+    HttpDeleteServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), NULL);
+    if (!header_wait_was_set)
+        return;
+    HTTP_SERVICE_CONFIG_TIMEOUT_SET set = { HeaderWaitTimeout, header_wait_aside };
+    if (HttpSetServiceConfiguration(NULL, HttpServiceConfigTimeout, &set, sizeof(set), NULL) != NO_ERROR)
+        fprintf(stderr, "could not put back HeaderWaitTimeout %u\n", (unsigned)header_wait_aside);
+}
+
 /* Runs this program again with one argument; its stdout and stderr come
  * through the pipe. */
 static FILE *start_child(const char *argument)

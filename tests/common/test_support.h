@@ -45,4 +45,11 @@ int answer_child_request(int argc, char **argv);
 size_t output_of_child_process(const char *argument, const char *variable, const char *value, char *output,
                                size_t size);
 
+/* Windows builds. HeaderWaitTimeout is machine-wide: a test that needs it
+ * unset first sets aside (deletes) the prefix's value; its teardown removes
+ * what the test stored and puts that value back. Both need
+ * HttpInitialize(HTTP_INITIALIZE_CONFIG). */
+ULONG header_wait_set_aside(void);
+void header_wait_put_back(void);
+
 #endif

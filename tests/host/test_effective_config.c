@@ -256,10 +256,6 @@ static void binding_comes_from_the_group(void **state)
 {
     (void)state;
     HANDLE queue = open_queue();
-    if (!queue) {
-        close_queue(queue);
-        skip();
-    }
     target group = open_target(ON_URL_GROUP);
     HTTP_BINDING_INFO binding = { { 1 }, queue };
     assert_int_equal(HttpSetUrlGroupProperty(group.id, HttpServerBindingProperty, &binding, sizeof(binding)),
@@ -304,7 +300,7 @@ static void rejected_rows_change_nothing_in_force(void **state)
     size_t failures = 0;
     for (size_t i = 0; i < property_case_count; i++) {
         const property_case *row = &property_cases[i];
-        if (row->expected_on_url_group == NO_ERROR || (row->property == HttpServerBindingProperty && !queue))
+        if (row->expected_on_url_group == NO_ERROR)
             continue;
         property_case_input input;
         memset(&input, 0, sizeof(input));

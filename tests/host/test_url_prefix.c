@@ -97,6 +97,7 @@ static const rejected_case rejected[] = {
     { W("http://+*:80/"), "url_prefix.h: host characters" },
     { W("http://.:80/"), "decision: empty host after the trailing dot" },
     { W("http://a..b:80/"), "decision: empty label" },
+    { W("http://a..:80/"), "decision: empty label before the trailing dot" },
     { W("http://.a:80/"), "decision: empty label" },
 };
 

@@ -7,7 +7,8 @@
 # entry and a timeout; the test then waits until that prefix's wineserver
 # has exited (it writes the registry to disk as it goes) and asks a new one
 # for the records. Prints "N passed, M failed"; exits 77 when Wine is
-# missing or the program is 32-bit without 32-bit Wine.
+# missing or the program is 32-bit without 32-bit Wine (under CI=true that
+# fails: tests/skip.sh).
 set -u
 
 if [ $# -ne 1 ]; then
@@ -16,21 +17,20 @@ if [ $# -ne 1 ]; then
 fi
 httpcfg=$1
 
-if ! command -v wine >/dev/null 2>&1; then
-    echo "SKIPPED: wine is not installed"
-    exit 77
-fi
-if x86_64-w64-mingw32-objdump -f "$httpcfg" 2>/dev/null | grep -q 'file format pei-i386' &&
-   [ ! -e /usr/lib/wine/wine ]; then
-    echo "SKIPPED: $httpcfg is 32-bit and 32-bit Wine (wine32:i386) is not installed"
-    exit 77
-fi
+# shellcheck source=tests/skip.sh
+. "$(dirname "$0")/../skip.sh"
+skip_unless_wine_runs "$httpcfg"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/config-restart.XXXXXX")
 export WINEPREFIX=$work/prefix
 export WINEDLLOVERRIDES="httpapi=n${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
-export WINEDEBUG=${WINEDEBUG:--all}
+# loaddll traces name every DLL a program loads, where from and whether it
+# is native or Wine's builtin (which otherwise says nothing under -all).
+export WINEDEBUG=${WINEDEBUG:--all},+loaddll
 unset DISPLAY
+# The httpapi.dll beside httpcfg.exe, as loaddll writes it (Z:\\work\\...).
+ours=$(cd "$(dirname "$httpcfg")" && pwd)/httpapi.dll
+ours="Z:$(sed 's|/|\\\\|g' <<<"$ours")"
 
 passed=0
 failed=0
@@ -45,6 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 run_httpcfg() {
+    echo "$*" >>"$work/runs"
     timeout 60 wine "$httpcfg" "$@" 2>>"$work/stderr"
 }
 
@@ -85,7 +86,15 @@ else
     fail "timeout after the restart: $out"
 fi
 
-if grep -q "builtin" "$work/stderr" 2>/dev/null; then fail "Wine's builtin httpapi.dll was loaded"; fi
+# Every run of httpcfg.exe loaded this project's httpapi.dll, once, native.
+grep -i 'Loaded L".*httpapi\.dll"' "$work/stderr" >"$work/loads"
+runs=$(wc -l <"$work/runs")
+if [ "$(grep -cF "Loaded L\"$ours\" at " "$work/loads")" -eq "$runs" ] &&
+   [ "$(grep -c ': native$' "$work/loads")" -eq "$runs" ] && [ "$(wc -l <"$work/loads")" -eq "$runs" ]; then
+    pass "each of the $runs runs loaded $ours (native)"
+else
+    fail "each of the $runs runs loaded $ours (native); loaddll said: $(cat "$work/loads")"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

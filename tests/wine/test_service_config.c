@@ -137,6 +137,7 @@ static int clean_up(void **state)
     memset(&ccs, 0, sizeof(ccs));
     memcpy(&ccs.KeyDesc.LocalAddress, &any, sizeof(any));
     HttpDeleteServiceConfiguration(NULL, HttpServiceConfigSslCcsCertInfo, &ccs, sizeof(ccs), NULL);
+    header_wait_put_back();
     HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
     return 0;
 }
@@ -477,22 +478,18 @@ static void ssl_bindings_round_trip(void **state)
     HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
-/* Timeouts and cache values are machine-wide: the test only touches one
- * that is not set already, and deletes it again. */
+/* Timeouts are machine-wide: a value the prefix has is set aside for the
+ * test and put back by the teardown. */
 static void timeout_round_trip(void **state)
 {
     (void)state;
     assert_int_equal(HttpInitialize(version, HTTP_INITIALIZE_CONFIG, NULL), NO_ERROR);
+    assert_int_equal(header_wait_set_aside(), NO_ERROR);
     HTTP_SERVICE_CONFIG_TIMEOUT_KEY key = HeaderWaitTimeout;
     ULONG length = 0;
-    ULONG before = HttpQueryServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), output,
-                                                 sizeof(output), &length, NULL);
-    if (before == NO_ERROR) {
-        print_message("HeaderWaitTimeout is configured in this prefix; left alone\n");
-        HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
-        return;
-    }
-    assert_int_equal(before, ERROR_FILE_NOT_FOUND); /* ruling #41 */
+    assert_int_equal(HttpQueryServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), output,
+                                                   sizeof(output), &length, NULL),
+                     ERROR_FILE_NOT_FOUND); /* ruling #41 */
     HTTP_SERVICE_CONFIG_TIMEOUT_SET set = { HeaderWaitTimeout, 77 };
     assert_int_equal(HttpSetServiceConfiguration(NULL, HttpServiceConfigTimeout, &set, sizeof(set), NULL), NO_ERROR);
     assert_int_equal(HttpQueryServiceConfiguration(NULL, HttpServiceConfigTimeout, &key, sizeof(key), output, 1, &length,
