@@ -4,9 +4,10 @@
  * they query must read back what they set.
  *
  * Each test names the program, the file and the repository its calls come
- * from. Calls to functions this DLL does not build yet (URL registration and
- * request I/O) are left out and listed in the test's comment; the kernel32
- * calls the programs make on the queue handle are left out too, except
+ * from. Their URL registration and request I/O calls are not replayed here
+ * yet, although the DLL now has them (the serving suites under tests/wine
+ * and tests/clients exercise them); each test's comment lists them. The
+ * kernel32 calls the programs make on the queue handle are left out too, except
  * mORMot's CloseHandle, which is how it closes its queue. Values a program
  * takes from its user (a timeout, a limit) are shown with a typical value;
  * everything the program itself fills in is as it fills it in, including

@@ -763,7 +763,7 @@ static void cert_import_pfx(void **state)
  * back with the same hash. Wine 8's PFXExportCertStoreEx is a stub: it
  * returns FALSE and leaves the last error as it was; there the round trip
  * is a cmocka skip with the reason, also under CI (docs/compat.md,
- * "Certificates"). Any other failure of the export fails. */
+ * "HTTPS"). Any other failure of the export fails. */
 static void cert_export_import_round_trip(void **state)
 {
     (void)state;
