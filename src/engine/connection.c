@@ -1372,26 +1372,25 @@ void connection_finish_request(engine_request *request, int close, int reset)
 }
 
 /* Starts sending the buffers on the connection's event without waiting
- * (its low bit keeps the engine's completion port out of it): 1 when the
- * socket took them at once, 0 when the client has gone, -1 when the send
- * goes on in the background (send_finish waits for it; sending and the
- * bytes must stay put until then). */
-static int send_start(connection *conn, WSABUF *buffers, DWORD count, OVERLAPPED *sending)
+ * (its low bit keeps the engine's completion port out of it): DONE, FAILED
+ * or PENDING as connection_send_start answers. */
+static connection_send_start_result send_start(connection *conn, WSABUF *buffers, DWORD count,
+                                               OVERLAPPED *sending)
 {
     if (!conn->send_event && !(conn->send_event = CreateEventW(NULL, TRUE, FALSE, NULL)))
-        return 0;
+        return CONNECTION_SEND_FAILED;
     memset(sending, 0, sizeof(*sending));
     sending->hEvent = (HANDLE)((ULONG_PTR)conn->send_event | 1);
     DWORD sent = 0;
     if (WSASend(conn->socket, buffers, count, &sent, 0, sending, NULL) == 0)
-        return 1;
+        return CONNECTION_SEND_DONE;
     if (WSAGetLastError() != WSA_IO_PENDING)
-        return 0;
+        return CONNECTION_SEND_FAILED;
     /* The event may still be set by an earlier send that completed at
      * once; a completion from now on sets it again, and one already done
      * shows in the OVERLAPPED. */
     ResetEvent(conn->send_event);
-    return -1;
+    return CONNECTION_SEND_PENDING;
 }
 
 /* Waits for a send that send_start left under way, or gives up when the
@@ -1423,8 +1422,14 @@ static int send_finish(connection *conn, OVERLAPPED *sending, size_t bytes, ULON
 static int send_within_rate(connection *conn, WSABUF *buffers, DWORD count, size_t bytes, ULONG min_send_rate)
 {
     OVERLAPPED sending;
-    int started = send_start(conn, buffers, count, &sending);
-    return started >= 0 ? started : send_finish(conn, &sending, bytes, min_send_rate);
+    switch (send_start(conn, buffers, count, &sending)) {
+    case CONNECTION_SEND_DONE:
+        return 1;
+    case CONNECTION_SEND_PENDING:
+        return send_finish(conn, &sending, bytes, min_send_rate);
+    default:
+        return 0;
+    }
 }
 
 static int transmit_within_rate(void *context, char *bytes, size_t length)
@@ -1498,14 +1503,7 @@ connection_send_start_result connection_send_start(engine_request *request, WSAB
 {
     if (request->conn->tls || request->pacers[0] || request->pacers[1])
         return CONNECTION_SEND_WHOLE;
-    switch (send_start(request->conn, buffers, count, sending)) {
-    case 1:
-        return CONNECTION_SEND_DONE;
-    case 0:
-        return CONNECTION_SEND_FAILED;
-    default:
-        return CONNECTION_SEND_PENDING;
-    }
+    return send_start(request->conn, buffers, count, sending);
 }
 
 int connection_send_finish(engine_request *request, OVERLAPPED *sending, size_t bytes)
