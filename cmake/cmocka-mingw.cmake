@@ -2,7 +2,7 @@
 # cmocka source package (scripts/fetch-debian-source.sh).
 #
 # Input:  CMOCKA_SOURCE_DIR  the extracted source (holds src/cmocka.c and
-#                            include/cmocka.h), e.g. third_party/cmocka-src.
+#                            include/cmocka.h), e.g. HTTPAPI_CACHE_DIR/sources/cmocka-src.
 # Output: STATIC library target `cmocka_win`, built from the one file
 #         src/cmocka.c; its PUBLIC include directory is
 #         ${CMOCKA_SOURCE_DIR}/include.  Nothing else to link: cmocka only

@@ -3,7 +3,7 @@
 # (scripts/fetch-debian-source.sh) at build time; see docs/tls-library.md.
 #
 # Input:  OPENSSL_SOURCE_DIR  the extracted source (holds Configure),
-#                             e.g. third_party/openssl-src.
+#                             e.g. HTTPAPI_CACHE_DIR/sources/openssl-src.
 #         MINGW_TRIPLET       from the toolchain file.
 #         HTTPAPI_CACHE_DIR   the machine-wide cache (CMakeLists.txt).
 # Output: target `openssl_mingw` (builds and installs OpenSSL into

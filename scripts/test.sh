@@ -36,14 +36,18 @@ prefix_wineserver() {
     return 1
 }
 
-# One that this script starts is stopped by its PID when the script ends;
-# one that was already there is left alone.
+# One that this script starts is stopped when the script ends, with the
+# prefix's own programs (services.exe and the others Wine starts, which a
+# plain kill of the server would leave running), and its PID watched until
+# it is gone; one that was already there is left alone.
 our_wineserver=
+# (An exited server whose parent does not reap it stays a zombie: gone.)
+running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }
 stop_our_wineserver() {
     [ -n "$our_wineserver" ] || return 0
-    kill "$our_wineserver" 2>/dev/null || true
+    timeout 30 wineserver -k >/dev/null 2>&1 || true
     for _ in $(seq 1 100); do
-        kill -0 "$our_wineserver" 2>/dev/null || return 0
+        running "$our_wineserver" || return 0
         sleep 0.1
     done
     kill -9 "$our_wineserver" 2>/dev/null || true
