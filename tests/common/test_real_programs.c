@@ -4,9 +4,10 @@
  * they query must read back what they set.
  *
  * Each test names the program, the file and the repository its calls come
- * from. Their URL registration and request I/O calls are not replayed here
- * yet, although the DLL now has them (the serving suites under tests/wine
- * and tests/clients exercise them); each test's comment lists them. The
+ * from. Under Wine each program also registers its URL and serves one
+ * request from a Winsock client with its own receive and send calls (the
+ * host build has no network engine, so there only the property calls run);
+ * each test's comment says which of its I/O calls are left out. The
  * kernel32 calls the programs make on the queue handle are left out too, except
  * mORMot's CloseHandle, which is how it closes its queue. Values a program
  * takes from its user (a timeout, a limit) are shown with a typical value;
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include "wine_http_client.h"
+#else
 #include <unistd.h>
 #endif
 
@@ -133,13 +136,118 @@ static HTTP_SERVER_AUTHENTICATION_INFO group_authentication(HTTP_URL_GROUP_ID gr
     return info;
 }
 
+#ifdef _WIN32
+/* ---- Registration and one request, under Wine ---- */
+
+/* The program's HttpAddUrlToUrlGroup of "http://<host>:<port><path>", on a
+ * port free here (the programs take theirs from their user). */
+static USHORT program_adds_url(HTTP_URL_GROUP_ID group, const char *host, const char *path, HTTP_URL_CONTEXT context,
+                               WCHAR *url)
+{
+    USHORT port = 0;
+    assert_int_equal(add_url_to_group_on_free_port(group, host, path, context, &port, url), NO_ERROR);
+    return port;
+}
+
+/* The result of a call made with an OVERLAPPED, once it has completed. */
+static ULONG completed(HANDLE queue, OVERLAPPED *overlapped, ULONG result, ULONG *bytes)
+{
+    if (result != NO_ERROR && result != ERROR_IO_PENDING)
+        return result;
+    return overlapped_finish(queue, overlapped, CLIENT_TIMEOUT_MS, bytes);
+}
+
+/* A client's request, sent before the program receives: a synchronous
+ * receive then finds it waiting. */
+static SOCKET client_sends(USHORT port, const char *verb, const char *path, const char *body)
+{
+    char request[512];
+    int length = snprintf(request, sizeof(request),
+                          "%s %s HTTP/1.1\r\nHost: localhost:%u\r\nContent-Length: %u\r\n\r\n%s", verb, path,
+                          (unsigned)port, (unsigned)strlen(body), body);
+    assert_true(length > 0 && (size_t)length < sizeof(request));
+    SOCKET client = client_connect_or_fail(port);
+    assert_true(client_send_string(client, request));
+    return client;
+}
+
+/* The client reads the whole response: its status, one header and body. */
+static void client_receives(SOCKET *client, int status, const char *header, const char *value, const char *body)
+{
+    char answer[4096], found[256];
+    client_response response;
+    assert_true(client_receive_response(*client, answer, sizeof(answer), FALSE, CLIENT_TIMEOUT_MS, &response));
+    assert_int_equal(response.status, status);
+    assert_true(client_response_header(answer, &response, header, found, sizeof(found)));
+    assert_string_equal(found, value);
+    assert_string_equal(client_response_body(answer, &response), body);
+    client_close(client);
+}
+
+static void set_known_header(HTTP_RESPONSE *response, HTTP_HEADER_ID id, const char *value)
+{
+    response->Headers.KnownHeaders[id].pRawValue = value;
+    response->Headers.KnownHeaders[id].RawValueLength = (USHORT)strlen(value);
+}
+
+static HTTP_DATA_CHUNK memory_chunk(const char *bytes)
+{
+    HTTP_DATA_CHUNK chunk;
+    memset(&chunk, 0, sizeof(chunk));
+    chunk.DataChunkType = HttpDataChunkFromMemory;
+    chunk.FromMemory.pBuffer = (void *)bytes;
+    chunk.FromMemory.BufferLength = (ULONG)strlen(bytes);
+    return chunk;
+}
+#endif
+
 /* ---- The programs ---- */
 
 /* Microsoft's HttpV2Server sample: main.c in microsoft/Windows-classic-samples,
- * Samples/Win7Samples/netds/http/HttpV2Server/main.c (wmain).
- * Not covered yet: HttpAddUrlToUrlGroup for each URL on the command line,
- * the HttpReceiveHttpRequest / HttpSendHttpResponse /
- * HttpReceiveRequestEntityBody loop, HttpRemoveUrlFromUrlGroup(REMOVE_ALL). */
+ * Samples/Win7Samples/netds/http/HttpV2Server/main.c (wmain,
+ * DoReceiveRequests, SendHttpResponse). Under Wine: the URL from the
+ * command line added with context 0, one GET received into the sample's
+ * zeroed buffer of sizeof(HTTP_REQUEST) + 2048 bytes with a NULL request
+ * ID, answered 200 with its Content-Type and body, and the URLs removed
+ * (REMOVE_ALL). Not covered: the POST path (SendHttpPostResponse's entity
+ * body reads and its file chunk). */
+#ifdef _WIN32
+static void httpv2server_serves(HTTP_URL_GROUP_ID group, HANDLE queue)
+{
+    USHORT port = program_adds_url(group, "localhost", "/", 0, NULL);
+    SOCKET client = client_sends(port, "GET", "/", "");
+
+    ULONG capacity = sizeof(HTTP_REQUEST) + 2048;
+    HTTP_REQUEST *request = malloc(capacity);
+    assert_non_null(request);
+    HTTP_REQUEST_ID request_id;
+    HTTP_SET_NULL_ID(&request_id);
+    memset(request, 0, capacity);
+    ULONG bytes_read = 0;
+    assert_int_equal(HttpReceiveHttpRequest(queue, request_id, 0, request, capacity, &bytes_read, NULL), NO_ERROR);
+    assert_int_equal(request->Verb, HttpVerbGET);
+
+    static const char entity[] = "Hey! You hit the server \r\n";
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    set_known_header(&response, HttpHeaderContentType, "text/html");
+    HTTP_DATA_CHUNK chunk = memory_chunk(entity);
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    ULONG bytes_sent = 0;
+    assert_int_equal(HttpSendHttpResponse(queue, request->RequestId, 0, &response, NULL, &bytes_sent, NULL, 0, NULL,
+                                          NULL),
+                     NO_ERROR);
+    free(request);
+    client_receives(&client, 200, "Content-Type", "text/html", entity);
+
+    assert_int_equal(HttpRemoveUrlFromUrlGroup(group, NULL, HTTP_URL_FLAG_REMOVE_ALL), NO_ERROR);
+}
+#endif
+
 static void httpv2server_sample(void **state)
 {
     (void)state;
@@ -174,6 +282,9 @@ static void httpv2server_sample(void **state)
                                              sizeof(HTTP_TIMEOUT_LIMIT_INFO)),
                      NO_ERROR);
     assert_group_timeouts(group, 50, 0, 0, 0, 0, 0);
+#ifdef _WIN32
+    httpv2server_serves(group, queue);
+#endif
 
     /* CleanUp, in the sample's order: the session goes before the queue. */
     assert_int_equal(HttpCloseUrlGroup(group), NO_ERROR);
@@ -184,17 +295,32 @@ static void httpv2server_sample(void **state)
 
 /* cpprestsdk's http_listener: http_windows_server in microsoft/cpprestsdk,
  * Release/src/http/listener/http_server_httpsys.cpp (constructor, start,
- * register_listener, unregister_listener, stop, destructor). Two listeners,
- * one with the default configuration (timeout 120 s) and one configured
- * with 30 s: each gets its own URL group bound to the one queue.
- * Not covered yet: HttpAddUrlToUrlGroup in register_listener (made before
- * the timeouts are set), the HttpReceiveHttpRequest loop and the rest of
- * request processing; CreateThreadpoolIo on the queue is kernel32. */
+ * register_listener, receive_requests, async_process_request,
+ * read_request_body_chunk, async_process_response, unregister_listener,
+ * stop, destructor). Two listeners, one with the default configuration
+ * (timeout 120 s) and one configured with 30 s: each gets its own URL group
+ * bound to the one queue, and its URL, with the listener as its context,
+ * before the timeouts are set. Under Wine a POST to the second is served
+ * as the library serves it: a synchronous receive into a bare HTTP_REQUEST
+ * (ERROR_MORE_DATA or not), the request again into a buffer of the size
+ * that answered, the body in FILL_BUFFER reads of 64 KiB to ERROR_HANDLE_EOF,
+ * every response header an unknown header, the head sent with MORE_DATA and
+ * the body by HttpSendResponseEntityBody, all with an OVERLAPPED. The
+ * library removes no URL: closing the group does. Left out:
+ * CreateThreadpoolIo on the queue (kernel32; an event stands in). */
+static const int cpprestsdk_listeners[2];
+
 static HTTP_URL_GROUP_ID cpprestsdk_register_listener(HTTP_SERVER_SESSION_ID session, HANDLE queue,
-                                                      USHORT timeout_seconds)
+                                                      USHORT timeout_seconds, const void *listener, USHORT *port)
 {
     HTTP_URL_GROUP_ID group = 0;
     assert_int_equal(HttpCreateUrlGroup(session, &group, 0), NO_ERROR);
+#ifdef _WIN32
+    *port = program_adds_url(group, "localhost", "/", (HTTP_URL_CONTEXT)(uintptr_t)listener, NULL);
+#else
+    (void)listener;
+    *port = 0;
+#endif
 
     /* Neither structure is initialised: MinSendRate and the upper bits of
      * Flags are whatever the stack held. */
@@ -219,6 +345,76 @@ static HTTP_URL_GROUP_ID cpprestsdk_register_listener(HTTP_SERVER_SESSION_ID ses
     return group;
 }
 
+#ifdef _WIN32
+static void cpprestsdk_serves(HANDLE queue, USHORT port, const void *listener)
+{
+    SOCKET client = client_sends(port, "POST", "/", "ping");
+    HTTP_REQUEST first;
+    ULONG bytes_received = 0;
+    ULONG result = HttpReceiveHttpRequest(queue, HTTP_NULL_ID, 0, &first, sizeof(HTTP_REQUEST), &bytes_received, NULL);
+    assert_true(result == NO_ERROR || result == ERROR_MORE_DATA);
+    HTTP_REQUEST_ID id = first.RequestId;
+
+    OVERLAPPED overlapped;
+    overlapped_open(&overlapped);
+    HTTP_REQUEST *request = malloc(bytes_received);
+    assert_non_null(request);
+    ULONG bytes = 0;
+    assert_int_equal(completed(queue, &overlapped,
+                               HttpReceiveHttpRequest(queue, id, 0, request, bytes_received, NULL, &overlapped), &bytes),
+                     NO_ERROR);
+    assert_true(request->UrlContext == (HTTP_URL_CONTEXT)(uintptr_t)listener);
+    assert_int_equal(request->Verb, HttpVerbPOST);
+    free(request);
+
+    enum { CHUNK_SIZE = 64 * 1024 };
+    char *body = malloc(CHUNK_SIZE);
+    assert_non_null(body);
+    size_t total = 0;
+    for (;;) {
+        overlapped_start(&overlapped);
+        bytes = 0;
+        result = completed(queue, &overlapped,
+                           HttpReceiveRequestEntityBody(queue, id, HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER,
+                                                        body + total, (ULONG)(CHUNK_SIZE - total), NULL, &overlapped),
+                           &bytes);
+        if (result == ERROR_HANDLE_EOF)
+            break;
+        assert_int_equal(result, NO_ERROR);
+        total += bytes;
+    }
+    assert_int_equal(total, 4);
+    assert_memory_equal(body, "ping", 4);
+    free(body);
+
+    HTTP_UNKNOWN_HEADER headers[2] = {
+        { .NameLength = 14, .RawValueLength = 1, .pName = "Content-Length", .pRawValue = "5" },
+        { .NameLength = 12, .RawValueLength = 10, .pName = "Content-Type", .pRawValue = "text/plain" },
+    };
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    response.Headers.UnknownHeaderCount = 2;
+    response.Headers.pUnknownHeaders = headers;
+    overlapped_start(&overlapped);
+    assert_int_equal(completed(queue, &overlapped,
+                               HttpSendHttpResponse(queue, id, HTTP_SEND_RESPONSE_FLAG_MORE_DATA, &response, NULL, NULL,
+                                                    NULL, 0, &overlapped, NULL),
+                               &bytes),
+                     NO_ERROR);
+    HTTP_DATA_CHUNK chunk = memory_chunk("pong!");
+    overlapped_start(&overlapped);
+    assert_int_equal(completed(queue, &overlapped,
+                               HttpSendResponseEntityBody(queue, id, 0, 1, &chunk, NULL, NULL, 0, &overlapped, NULL),
+                               &bytes),
+                     NO_ERROR);
+    overlapped_close(&overlapped);
+    client_receives(&client, 200, "Content-Type", "text/plain", "pong!");
+}
+#endif
+
 static void cpprestsdk_http_listener(void **state)
 {
     (void)state;
@@ -230,10 +426,16 @@ static void cpprestsdk_http_listener(void **state)
     assert_int_equal(HttpCreateServerSession(version, &session, 0), NO_ERROR);
     assert_int_equal(HttpCreateRequestQueue(version, NULL, NULL, 0, &queue), NO_ERROR);
 
-    HTTP_URL_GROUP_ID default_listener = cpprestsdk_register_listener(session, queue, 120);
-    HTTP_URL_GROUP_ID configured_listener = cpprestsdk_register_listener(session, queue, 30);
+    USHORT default_port, configured_port;
+    HTTP_URL_GROUP_ID default_listener =
+        cpprestsdk_register_listener(session, queue, 120, &cpprestsdk_listeners[0], &default_port);
+    HTTP_URL_GROUP_ID configured_listener =
+        cpprestsdk_register_listener(session, queue, 30, &cpprestsdk_listeners[1], &configured_port);
     assert_group_timeouts(default_listener, 120, 120, 120, 120, 120, uninitialized_ulong);
     assert_group_timeouts(configured_listener, 30, 30, 30, 30, 30, uninitialized_ulong);
+#ifdef _WIN32
+    cpprestsdk_serves(queue, configured_port, &cpprestsdk_listeners[1]);
+#endif
 
     assert_int_equal(HttpCloseUrlGroup(configured_listener), NO_ERROR);
     assert_int_equal(HttpCloseUrlGroup(default_listener), NO_ERROR);
@@ -249,10 +451,14 @@ static void cpprestsdk_http_listener(void **state)
  * LogStart, SetAuthenticationSchemes, SetTimeOutLimits, DestroyMainThread),
  * with the records of src/lib/mormot.lib.winhttp.pas. Its records carry
  * HTTP_PROPERTY_FLAGS as a whole ULONG set to 1, and ByteBool TRUE is 0xFF.
- * Not covered yet: AddUrl (HttpAddUrlToUrlGroup), the Execute loop
- * (HttpReceiveHttpRequest, HttpReceiveRequestEntityBody,
- * HttpSendHttpResponse), HttpRemoveUrlFromUrlGroup(REMOVE_ALL) in
- * DestroyMainThread. */
+ * Under Wine: AddUrl as the REST layer calls it ("http://+:<port>/root/",
+ * context 0), and a POST served as DoExecute serves it: a synchronous
+ * receive into 16384 + sizeof(HTTP_REQUEST) bytes from request ID 0, the
+ * Content-Length body read with FILL_BUFFER, the response on the request's
+ * HTTP version with the known Server and Content-Type headers, the unknown
+ * X-Powered-By and one memory chunk, flags 0; DestroyMainThread removes
+ * every URL (REMOVE_ALL). Left out: pLogData (mORMot passes it when
+ * logging is on), the 32 receiving threads, static files, WebSockets. */
 typedef struct {
     HTTP_QOS_SETTING_INFO qos;
     HTTP_BANDWIDTH_LIMIT_INFO limit;
@@ -378,6 +584,60 @@ static void mormot_set_timeout_limits(HTTP_URL_GROUP_ID group, ULONG entity_body
                      NO_ERROR);
 }
 
+#ifdef _WIN32
+static void mormot_serves(HTTP_URL_GROUP_ID group, HANDLE queue)
+{
+    USHORT port = program_adds_url(group, "+", "/root/", 0, NULL);
+    SOCKET client = client_sends(port, "POST", "/root/echo", "ping");
+
+    ULONG capacity = 16384 + sizeof(HTTP_REQUEST);
+    HTTP_REQUEST *request = malloc(capacity);
+    assert_non_null(request);
+    ULONG bytes_read = 0;
+    assert_int_equal(HttpReceiveHttpRequest(queue, 0, 0, request, capacity, &bytes_read, NULL), NO_ERROR);
+    const HTTP_KNOWN_HEADER *length_header = &request->Headers.KnownHeaders[HttpHeaderContentLength];
+    assert_true(length_header->RawValueLength == 1 && length_header->pRawValue[0] == '4');
+    char body[4];
+    size_t total = 0;
+    if (request->Flags & HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS) {
+        while (total < sizeof(body)) {
+            ULONG bytes = 0;
+            ULONG result = HttpReceiveRequestEntityBody(queue, request->RequestId,
+                                                        HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER, body + total,
+                                                        (ULONG)(sizeof(body) - total), &bytes, NULL);
+            total += bytes;
+            if (result == ERROR_HANDLE_EOF)
+                break;
+            assert_int_equal(result, NO_ERROR);
+        }
+    }
+    assert_int_equal(total, 4);
+    assert_memory_equal(body, "ping", 4);
+
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.Version = request->Version;
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    set_known_header(&response, HttpHeaderServer, "mORMot2 (Windows)");
+    set_known_header(&response, HttpHeaderContentType, "text/plain");
+    HTTP_UNKNOWN_HEADER powered_by = { .NameLength = 12, .RawValueLength = 21, .pName = "X-Powered-By",
+                                       .pRawValue = "mORMot 2 synopse.info" };
+    response.Headers.UnknownHeaderCount = 1;
+    response.Headers.pUnknownHeaders = &powered_by;
+    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    ULONG bytes_sent = 0;
+    assert_int_equal(HttpSendHttpResponse(queue, request->RequestId, 0, &response, NULL, &bytes_sent, NULL, 0, NULL,
+                                          NULL),
+                     NO_ERROR);
+    free(request);
+    client_receives(&client, 200, "X-Powered-By", "mORMot 2 synopse.info", "pong");
+}
+#endif
+
 static void mormot_http_api_server(void **state)
 {
     (void)state;
@@ -434,7 +694,14 @@ static void mormot_http_api_server(void **state)
     mormot_set_http_queue_length(queue, 5000);
     assert_int_equal(mormot_get_http_queue_length(queue), 5000);
 
+#ifdef _WIN32
+    mormot_serves(group, queue);
+#endif
+
     /* DestroyMainThread. */
+#ifdef _WIN32
+    assert_int_equal(HttpRemoveUrlFromUrlGroup(group, NULL, HTTP_URL_FLAG_REMOVE_ALL), NO_ERROR);
+#endif
     assert_int_equal(HttpCloseUrlGroup(group), NO_ERROR);
     close_kernel_handle(queue);
     assert_int_equal(HttpCloseServerSession(session), NO_ERROR);
@@ -450,9 +717,13 @@ static void mormot_http_api_server(void **state)
  * src/libraries/Common/src/Interop/Windows/HttpApi/Interop.HttpApi.cs.
  * The program: listener.TimeoutManager.IdleConnection = 30 s and
  * MinSendBytesPerSecond = uint.MaxValue before Start, EntityBody = 60 s
- * after it. Not covered yet: HttpAddUrlToUrlGroup in AddAllPrefixes,
- * GetContext (HttpReceiveHttpRequest...), HttpRemoveUrlFromUrlGroup in
- * Stop; SetFileCompletionNotificationModes on the queue is kernel32. */
+ * after it. Under Wine: the prefix "http://localhost:<port>/app/" added at
+ * Start (context 0), a POST taken by GetContext (4096 zeroed bytes,
+ * COPY_BODY, request ID 0, synchronous: the body arrives in the request's
+ * entity chunks), answered as a response whose ContentLength64 is written
+ * in one go (HTTP/1.1, the known Content-Length, the data in the same
+ * HttpSendHttpResponse, flags 0), and the prefix removed by Stop (flags 0).
+ * Left out: SetFileCompletionNotificationModes on the queue (kernel32). */
 /* How both .NET servers (HttpListener and ASP.NET Core HttpSys) set their
  * URL group's timeouts: their timeout managers fill the structure alike. */
 static void dotnet_set_server_timeout(HTTP_URL_GROUP_ID group, const int timeouts[5], ULONG min_send_rate)
@@ -468,6 +739,47 @@ static void dotnet_set_server_timeout(HTTP_URL_GROUP_ID group, const int timeout
     info.MinSendRate = min_send_rate;
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerTimeoutsProperty, &info, sizeof(info)), NO_ERROR);
 }
+
+#ifdef _WIN32
+static USHORT dotnet_http_listener_starts(HTTP_URL_GROUP_ID group, WCHAR *prefix)
+{
+    return program_adds_url(group, "localhost", "/app/", 0, prefix);
+}
+
+static void dotnet_http_listener_serves(HANDLE queue, USHORT port)
+{
+    SOCKET client = client_sends(port, "POST", "/app/form", "ping");
+    ULONG size = 4096;
+    HTTP_REQUEST *blob = calloc(1, size);
+    assert_non_null(blob);
+    ULONG transferred = 0;
+    assert_int_equal(HttpReceiveHttpRequest(queue, 0, HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY, blob, size, &transferred,
+                                            NULL),
+                     NO_ERROR);
+    assert_int_equal(blob->EntityChunkCount, 1);
+    const HTTP_DATA_CHUNK *copied = &blob->pEntityChunks[0];
+    assert_int_equal(copied->FromMemory.BufferLength, 4);
+    assert_memory_equal(copied->FromMemory.pBuffer, "ping", 4);
+
+    HTTP_RESPONSE response;
+    memset(&response, 0, sizeof(response));
+    response.Version.MajorVersion = 1;
+    response.Version.MinorVersion = 1;
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    set_known_header(&response, HttpHeaderContentLength, "4");
+    set_known_header(&response, HttpHeaderContentType, "text/plain; charset=utf-8");
+    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    ULONG sent = 0;
+    assert_int_equal(HttpSendHttpResponse(queue, blob->RequestId, 0, &response, NULL, &sent, NULL, 0, NULL, NULL),
+                     NO_ERROR);
+    free(blob);
+    client_receives(&client, 200, "Content-Length", "4", "pong");
+}
+#endif
 
 static void dotnet_http_listener(void **state)
 {
@@ -498,13 +810,22 @@ static void dotnet_http_listener(void **state)
     attach.Flags.Present = 1;
     attach.RequestQueueHandle = queue;
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &attach, sizeof(attach)), NO_ERROR);
+#ifdef _WIN32
+    WCHAR prefix[TEST_URL_CAPACITY];
+    USHORT port = dotnet_http_listener_starts(group, prefix);
+#endif
 
     /* TimeoutManager while listening. */
     timeouts[0] = 60;
     dotnet_set_server_timeout(group, timeouts, min_send_bytes_per_second);
     assert_group_timeouts(group, 60, 0, 0, 30, 0, 0xFFFFFFFFu);
+#ifdef _WIN32
+    dotnet_http_listener_serves(queue, port);
+    assert_int_equal(HttpRemoveUrlFromUrlGroup(group, prefix, 0), NO_ERROR);
+#endif
 
-    /* Stop: detach (Flags NONE, no handle), then close the queue. */
+    /* Stop: the prefixes removed (above), detach (Flags NONE, no handle),
+     * then close the queue. */
     HTTP_BINDING_INFO detach;
     memset(&detach, 0, sizeof(detach));
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &detach, sizeof(detach)), NO_ERROR);
@@ -531,10 +852,15 @@ static void dotnet_http_listener(void **state)
  * Timeouts.IdleConnection = 60 s, MaxConnections = 500,
  * RequestQueueLimit = 10000, Http503Verbosity = Full,
  * EnableKerberosCredentialCaching then Schemes again.
- * Not covered yet: HttpAddUrlToUrlGroup (RegisterAllPrefixes),
- * HttpRemoveUrlFromUrlGroup (UnregisterAllPrefixes), the accept loop and
- * request processing; ThreadPoolBoundHandle and
- * SetFileCompletionNotificationModes on the queue are kernel32. */
+ * Under Wine: RegisterAllPrefixes after the attach ("http://localhost:
+ * <port>/", its context the prefix's key 1 in UrlPrefixCollection), a GET
+ * accepted as AsyncAcceptContext does (flags 0, request ID 0, 4088 bytes:
+ * 4096 less the alignment padding, an OVERLAPPED), the context read back
+ * to find the prefix, the body written in one go (HTTP_RESPONSE_V2 on
+ * HTTP/1.1, no Content-Length of its own, the cache policy pointer always
+ * passed, flags 0, an OVERLAPPED), and the prefix removed by Stop (flags 0).
+ * Left out: ThreadPoolBoundHandle and SetFileCompletionNotificationModes on
+ * the queue (kernel32; an event stands in). */
 static void aspnetcore_set_max_connections(HTTP_URL_GROUP_ID group, long long max_connections)
 {
     HTTP_CONNECTION_LIMIT_INFO limit = { .Flags = { .Present = 1 }, .MaxConnections = (ULONG)max_connections };
@@ -558,6 +884,50 @@ static void aspnetcore_set_url_group_security(HTTP_URL_GROUP_ID group, ULONG sch
         auth.ExFlags ? HttpServerExtendedAuthenticationProperty : HttpServerAuthenticationProperty;
     assert_int_equal(HttpSetUrlGroupProperty(group, property, &auth, sizeof(auth)), NO_ERROR);
 }
+
+#ifdef _WIN32
+enum { ASPNETCORE_FIRST_PREFIX_ID = 1 };
+
+static void aspnetcore_serves(HANDLE queue, USHORT port)
+{
+    SOCKET client = client_sends(port, "GET", "/", "");
+    enum { ALIGNMENT_PADDING = 8, SIZE = 4096 - ALIGNMENT_PADDING };
+    char *rented = malloc(4096);
+    assert_non_null(rented);
+    HTTP_REQUEST *request = (HTTP_REQUEST *)rented;
+    OVERLAPPED overlapped;
+    overlapped_open(&overlapped);
+    ULONG bytes = 0;
+    assert_int_equal(completed(queue, &overlapped, HttpReceiveHttpRequest(queue, 0, 0, request, SIZE, &bytes, &overlapped),
+                               &bytes),
+                     NO_ERROR);
+    assert_true(request->UrlContext == ASPNETCORE_FIRST_PREFIX_ID);
+    assert_int_equal(request->Verb, HttpVerbGET);
+
+    HTTP_RESPONSE_V2 response;
+    memset(&response, 0, sizeof(response));
+    response.Version.MajorVersion = 1;
+    response.Version.MinorVersion = 1;
+    response.StatusCode = 200;
+    response.pReason = "OK";
+    response.ReasonLength = 2;
+    set_known_header((HTTP_RESPONSE *)&response, HttpHeaderContentType, "text/plain");
+    set_known_header((HTTP_RESPONSE *)&response, HttpHeaderServer, "Microsoft-HTTPAPI/2.0");
+    HTTP_DATA_CHUNK chunk = memory_chunk("Hello World!");
+    response.EntityChunkCount = 1;
+    response.pEntityChunks = &chunk;
+    HTTP_CACHE_POLICY cache_policy = { HttpCachePolicyNocache, 0 };
+    overlapped_start(&overlapped);
+    assert_int_equal(completed(queue, &overlapped,
+                               HttpSendHttpResponse(queue, request->RequestId, 0, (HTTP_RESPONSE *)&response,
+                                                    &cache_policy, &bytes, NULL, 0, &overlapped, NULL),
+                               &bytes),
+                     NO_ERROR);
+    overlapped_close(&overlapped);
+    free(rented);
+    client_receives(&client, 200, "Content-Length", "12", "Hello World!");
+}
+#endif
 
 static void aspnetcore_httpsys(void **state)
 {
@@ -591,6 +961,10 @@ static void aspnetcore_httpsys(void **state)
     attach.Flags.Present = 1;
     attach.RequestQueueHandle = queue;
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &attach, sizeof(attach)), NO_ERROR);
+#ifdef _WIN32
+    WCHAR prefix[TEST_URL_CAPACITY];
+    USHORT port = program_adds_url(group, "localhost", "/", ASPNETCORE_FIRST_PREFIX_ID, prefix);
+#endif
 
     assert_int_equal(group_connection_limit(group), HTTP_LIMIT_INFINITE);
     assert_int_equal(queue_value(queue, HttpServerQueueLengthProperty), 5000);
@@ -614,8 +988,13 @@ static void aspnetcore_httpsys(void **state)
     assert_int_equal(group_connection_limit(group), 500);
     assert_int_equal(queue_value(queue, HttpServerQueueLengthProperty), 5000);
     assert_int_equal(queue_value(queue, HttpServer503VerbosityProperty), Http503ResponseVerbosityFull);
+#ifdef _WIN32
+    aspnetcore_serves(queue, port);
+    assert_int_equal(HttpRemoveUrlFromUrlGroup(group, prefix, 0), NO_ERROR);
+#endif
 
-    /* Stop: DetachFromQueue sets an all-zero binding. */
+    /* Stop: UnregisterAllPrefixes (above), then DetachFromQueue sets an
+     * all-zero binding. */
     HTTP_BINDING_INFO detach;
     memset(&detach, 0, sizeof(detach));
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &detach, sizeof(detach)), NO_ERROR);
