@@ -199,6 +199,19 @@ static HTTP_DATA_CHUNK memory_chunk(const char *bytes)
     chunk.FromMemory.BufferLength = (ULONG)strlen(bytes);
     return chunk;
 }
+
+/* What each program puts in its zeroed response: 200 "OK" and, when it
+ * sends the body with the head, the one chunk that holds it. */
+static void answer_ok(HTTP_RESPONSE *response, HTTP_DATA_CHUNK *body)
+{
+    response->StatusCode = 200;
+    response->pReason = "OK";
+    response->ReasonLength = 2;
+    if (body) {
+        response->EntityChunkCount = 1;
+        response->pEntityChunks = body;
+    }
+}
 #endif
 
 /* ---- The programs ---- */
@@ -230,13 +243,9 @@ static void httpv2server_serves(HTTP_URL_GROUP_ID group, HANDLE queue)
     static const char entity[] = "Hey! You hit the server \r\n";
     HTTP_RESPONSE response;
     memset(&response, 0, sizeof(response));
-    response.StatusCode = 200;
-    response.pReason = "OK";
-    response.ReasonLength = 2;
-    set_known_header(&response, HttpHeaderContentType, "text/html");
     HTTP_DATA_CHUNK chunk = memory_chunk(entity);
-    response.EntityChunkCount = 1;
-    response.pEntityChunks = &chunk;
+    answer_ok(&response, &chunk);
+    set_known_header(&response, HttpHeaderContentType, "text/html");
     ULONG bytes_sent = 0;
     assert_int_equal(HttpSendHttpResponse(queue, request->RequestId, 0, &response, NULL, &bytes_sent, NULL, 0, NULL,
                                           NULL),
@@ -393,9 +402,7 @@ static void cpprestsdk_serves(HANDLE queue, USHORT port, const void *listener)
     };
     HTTP_RESPONSE response;
     memset(&response, 0, sizeof(response));
-    response.StatusCode = 200;
-    response.pReason = "OK";
-    response.ReasonLength = 2;
+    answer_ok(&response, NULL);
     response.Headers.UnknownHeaderCount = 2;
     response.Headers.pUnknownHeaders = headers;
     overlapped_start(&overlapped);
@@ -616,19 +623,15 @@ static void mormot_serves(HTTP_URL_GROUP_ID group, HANDLE queue)
 
     HTTP_RESPONSE response;
     memset(&response, 0, sizeof(response));
+    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
+    answer_ok(&response, &chunk);
     response.Version = request->Version;
-    response.StatusCode = 200;
-    response.pReason = "OK";
-    response.ReasonLength = 2;
     set_known_header(&response, HttpHeaderServer, "mORMot2 (Windows)");
     set_known_header(&response, HttpHeaderContentType, "text/plain");
     HTTP_UNKNOWN_HEADER powered_by = { .NameLength = 12, .RawValueLength = 21, .pName = "X-Powered-By",
                                        .pRawValue = "mORMot 2 synopse.info" };
     response.Headers.UnknownHeaderCount = 1;
     response.Headers.pUnknownHeaders = &powered_by;
-    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
-    response.EntityChunkCount = 1;
-    response.pEntityChunks = &chunk;
     ULONG bytes_sent = 0;
     assert_int_equal(HttpSendHttpResponse(queue, request->RequestId, 0, &response, NULL, &bytes_sent, NULL, 0, NULL,
                                           NULL),
@@ -694,12 +697,9 @@ static void mormot_http_api_server(void **state)
     mormot_set_http_queue_length(queue, 5000);
     assert_int_equal(mormot_get_http_queue_length(queue), 5000);
 
+    /* A request served, then DestroyMainThread. */
 #ifdef _WIN32
     mormot_serves(group, queue);
-#endif
-
-    /* DestroyMainThread. */
-#ifdef _WIN32
     assert_int_equal(HttpRemoveUrlFromUrlGroup(group, NULL, HTTP_URL_FLAG_REMOVE_ALL), NO_ERROR);
 #endif
     assert_int_equal(HttpCloseUrlGroup(group), NO_ERROR);
@@ -741,11 +741,6 @@ static void dotnet_set_server_timeout(HTTP_URL_GROUP_ID group, const int timeout
 }
 
 #ifdef _WIN32
-static USHORT dotnet_http_listener_starts(HTTP_URL_GROUP_ID group, WCHAR *prefix)
-{
-    return program_adds_url(group, "localhost", "/app/", 0, prefix);
-}
-
 static void dotnet_http_listener_serves(HANDLE queue, USHORT port)
 {
     SOCKET client = client_sends(port, "POST", "/app/form", "ping");
@@ -763,16 +758,12 @@ static void dotnet_http_listener_serves(HANDLE queue, USHORT port)
 
     HTTP_RESPONSE response;
     memset(&response, 0, sizeof(response));
+    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
+    answer_ok(&response, &chunk);
     response.Version.MajorVersion = 1;
     response.Version.MinorVersion = 1;
-    response.StatusCode = 200;
-    response.pReason = "OK";
-    response.ReasonLength = 2;
     set_known_header(&response, HttpHeaderContentLength, "4");
     set_known_header(&response, HttpHeaderContentType, "text/plain; charset=utf-8");
-    HTTP_DATA_CHUNK chunk = memory_chunk("pong");
-    response.EntityChunkCount = 1;
-    response.pEntityChunks = &chunk;
     ULONG sent = 0;
     assert_int_equal(HttpSendHttpResponse(queue, blob->RequestId, 0, &response, NULL, &sent, NULL, 0, NULL, NULL),
                      NO_ERROR);
@@ -812,7 +803,7 @@ static void dotnet_http_listener(void **state)
     assert_int_equal(HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &attach, sizeof(attach)), NO_ERROR);
 #ifdef _WIN32
     WCHAR prefix[TEST_URL_CAPACITY];
-    USHORT port = dotnet_http_listener_starts(group, prefix);
+    USHORT port = program_adds_url(group, "localhost", "/app/", 0, prefix);
 #endif
 
     /* TimeoutManager while listening. */
@@ -892,9 +883,8 @@ static void aspnetcore_serves(HANDLE queue, USHORT port)
 {
     SOCKET client = client_sends(port, "GET", "/", "");
     enum { ALIGNMENT_PADDING = 8, SIZE = 4096 - ALIGNMENT_PADDING };
-    char *rented = malloc(4096);
-    assert_non_null(rented);
-    HTTP_REQUEST *request = (HTTP_REQUEST *)rented;
+    HTTP_REQUEST *request = malloc(4096); /* the rented block */
+    assert_non_null(request);
     OVERLAPPED overlapped;
     overlapped_open(&overlapped);
     ULONG bytes = 0;
@@ -906,16 +896,12 @@ static void aspnetcore_serves(HANDLE queue, USHORT port)
 
     HTTP_RESPONSE_V2 response;
     memset(&response, 0, sizeof(response));
+    HTTP_DATA_CHUNK chunk = memory_chunk("Hello World!");
+    answer_ok((HTTP_RESPONSE *)&response, &chunk);
     response.Version.MajorVersion = 1;
     response.Version.MinorVersion = 1;
-    response.StatusCode = 200;
-    response.pReason = "OK";
-    response.ReasonLength = 2;
     set_known_header((HTTP_RESPONSE *)&response, HttpHeaderContentType, "text/plain");
     set_known_header((HTTP_RESPONSE *)&response, HttpHeaderServer, "Microsoft-HTTPAPI/2.0");
-    HTTP_DATA_CHUNK chunk = memory_chunk("Hello World!");
-    response.EntityChunkCount = 1;
-    response.pEntityChunks = &chunk;
     HTTP_CACHE_POLICY cache_policy = { HttpCachePolicyNocache, 0 };
     overlapped_start(&overlapped);
     assert_int_equal(completed(queue, &overlapped,
@@ -924,7 +910,7 @@ static void aspnetcore_serves(HANDLE queue, USHORT port)
                                &bytes),
                      NO_ERROR);
     overlapped_close(&overlapped);
-    free(rented);
+    free(request);
     client_receives(&client, 200, "Content-Length", "12", "Hello World!");
 }
 #endif
