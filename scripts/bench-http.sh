@@ -153,17 +153,8 @@ gcc -std=c11 -O2 -Wall -Wextra -Werror bench/http/idle_clients.c -o "$RAW/idle_c
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The wineserver of our prefix, if one runs (found by its environment).
-prefix_wineserver() {
-    local pid
-    for pid in $(pgrep wineserver || true); do
-        if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
-            echo "$pid"
-            return 0
-        fi
-    done
-    return 1
-}
+# shellcheck source=scripts/prefix-wineserver.sh
+. scripts/prefix-wineserver.sh
 
 # start_server LOG OVERRIDE EXE ARGS...: starts a Windows program on a free
 # port (it prints "listening on"), sets server_pid and port; returns 1 with

@@ -24,17 +24,8 @@ cache=${HTTPAPI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/httpapi}
 export WINEPREFIX=${WINEPREFIX:-$cache/wineprefix-tests}
 mkdir -p "$WINEPREFIX"
 
-# The wineserver of our prefix, if one runs (found by its environment).
-prefix_wineserver() {
-    local pid
-    for pid in $(pgrep '^wineserver' || true); do
-        if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
-            echo "$pid"
-            return 0
-        fi
-    done
-    return 1
-}
+# shellcheck source=scripts/prefix-wineserver.sh
+. scripts/prefix-wineserver.sh
 
 # One that this script starts is stopped when the script ends, with the
 # prefix's own programs (services.exe and the others Wine starts, which a
