@@ -32,19 +32,29 @@ void overlapped_mark_pending(OVERLAPPED *overlapped)
         ResetEvent(overlapped->hEvent);
 }
 
-/* count bytes to write or read: the fixed ones, or zeroed pages for a
+/* What a write of count bytes sends: the zero bytes, or zeroed pages for a
  * large count. */
-static char *pages_for(DWORD count, char *fixed)
+static const char *source_of(DWORD count)
 {
     if (count <= PIPE_SINK_SIZE)
-        return fixed;
+        return nothing;
     return VirtualAlloc(NULL, count, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
 }
 
-static void release_pages(char *pages, const char *fixed)
+/* Where a read of count bytes lands: the queue's sink, or pages for a
+ * large count. */
+static char *sink_of(DWORD count, queue_pipe_scratch *scratch)
+{
+    if (count <= PIPE_SINK_SIZE)
+        return scratch->sink;
+    return VirtualAlloc(NULL, count, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+}
+
+/* Frees what source_of or sink_of allocated (not their fixed buffer). */
+static void release_pages(const char *pages, const char *fixed)
 {
     if (pages && pages != fixed)
-        VirtualFree(pages, 0, MEM_RELEASE);
+        VirtualFree((void *)pages, 0, MEM_RELEASE);
 }
 
 /* Reads one whole message from the server end, whatever its size. */
@@ -79,14 +89,14 @@ static void drain_client(HANDLE client, queue_pipe_scratch *scratch)
 static ULONG complete_with_count(HANDLE client, HANDLE server, queue_pipe_scratch *scratch, OVERLAPPED *overlapped,
                                  DWORD count, completion_timing timing)
 {
-    char *source = pages_for(count, (char *)nothing);
+    const char *source = source_of(count);
     if (!source)
         return ERROR_NOT_ENOUGH_MEMORY;
     ULONG result = NO_ERROR;
     if (timing == COMPLETE_NOW) {
         /* The reader first, with room for the whole message, so the write
          * finds it and completes at once. */
-        char *sink = pages_for(count, scratch->sink);
+        char *sink = sink_of(count, scratch);
         if (!sink) {
             release_pages(source, nothing);
             return ERROR_NOT_ENOUGH_MEMORY;
@@ -117,7 +127,7 @@ static ULONG complete_with_more_data(HANDLE client, HANDLE server, queue_pipe_sc
     /* needed bytes land in a scratch buffer, never in the caller's, whose
      * structure the layout already wrote. */
     char *landing = VirtualAlloc(NULL, needed, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-    char *source = pages_for(needed + 1, (char *)nothing);
+    const char *source = source_of(needed + 1);
     if (!landing || !source) {
         if (landing)
             VirtualFree(landing, 0, MEM_RELEASE);
